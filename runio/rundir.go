@@ -60,6 +60,27 @@ type Manifest struct {
 	Resumed []time.Time `json:"resumed,omitempty"`
 	// Metrics holds the final evaluation, when there is one.
 	Metrics map[string]float64 `json:"metrics,omitempty"`
+	// Source records where an imported network came from.
+	Source *Provenance `json:"source,omitempty"`
+}
+
+// Provenance describes the files a run was imported from and the mapping
+// from their arrays to weight groups.
+type Provenance struct {
+	Preset  string       `json:"preset"`
+	Mapping string       `json:"mapping"`
+	Files   []SourceFile `json:"files"`
+}
+
+// SourceFile is one imported file.
+type SourceFile struct {
+	// Role is "weights" or "init".
+	Role   string `json:"role"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Format string `json:"format"`
+	// Prefix is the key of the state dict inside a PyTorch checkpoint.
+	Prefix string `json:"prefix,omitempty"`
 }
 
 // Path joins a run directory and a name inside it.

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 time=${1:-10s}
-for pkg in ./runio ./config; do
+for pkg in ./runio ./runio/pth ./config; do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "fuzz $pkg $target for $time"
 		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$time" "$pkg"

@@ -42,6 +42,7 @@ func commands() []command {
 	return []command{
 		{"demo", "train a small pulse-duration network in a few minutes and write its run directory", runDemo},
 		{"train", "train a network from a config file or preset into a run directory", runTrain},
+		{"import", "turn a network saved by PyTorch, NumPy or safetensors into a run directory", runImport},
 		{"evaluate", "score a run's network on its task's test trials", runEvaluate},
 		{"config", "print a preset or config file resolved, with every default written out", runConfig},
 		{"tasks", "list the tasks with their parameters and defaults", runTasks},
