@@ -136,7 +136,7 @@ var badConfigs = []struct {
 	{"zero batch chunks", "[train]\nbatch_chunks = 0\n", "train.batch_chunks", 2, "at least 1"},
 
 	// [task] values.
-	{"unknown task", "[task]\nname = \"pulse\"\n", "task.name", 2, `unknown task "pulse"; the registered tasks are pulse-duration`},
+	{"unknown task", "[task]\nname = \"pulse\"\n", "task.name", 2, `unknown task "pulse"; the registered tasks are none, pulse-duration`},
 	{"onset off the grid", "[task]\nonset_ms = 3000.5\n", "task.onset_ms", 2, "not a whole number of steps"},
 	{"test duration too long", "[task]\ntest_durations_ms = [\n  50,\n  1550,\n]\n", "task.test_durations_ms[1]", 2, "still on at eval_onset_ms"},
 	{"empty test durations", "[task]\ntest_durations_ms = []\n", "task.test_durations_ms", 2, "at least one duration"},

@@ -14,6 +14,9 @@ type PresetOptions struct {
 	Readout string
 	// H0 names an initial hidden rate h₀ for torch-rnn; x(0) = atanh(h₀).
 	H0 string
+	// RNN is the name prefix of the nn.RNN module for torch-rnn ("rnn"
+	// means rnn.weight_hh_l0 and so on; "" means top-level names).
+	RNN string
 	// G is the gain of the thesis preset (W = g·G).
 	G float64
 }
@@ -53,17 +56,21 @@ var presets = map[string]Preset{
 	"torch-rnn": {
 		Name: "torch-rnn",
 		Description: "PyTorch nn.RNN (tanh, one layer) + nn.Linear readout as a discrete-time network (α = 1): " +
-			"W = weight_hh_l0, W_in = weight_ih_l0, b = bias_ih_l0 + bias_hh_l0, W_out = <readout>.weight, " +
+			"W = [<rnn>.]weight_hh_l0, W_in = [<rnn>.]weight_ih_l0, b = bias_ih_l0 + bias_hh_l0, W_out = <readout>.weight, " +
 			"b_out = <readout>.bias, x0 = atanh(<h0>) when --h0 is given",
 		TauMs: 1, DtMs: 1, G: 1, Activation: "tanh",
 		Mapping: func(o PresetOptions) (Mapping, error) {
 			if o.Readout == "" {
 				return nil, fmt.Errorf("torch-rnn needs the readout layer's name: --readout NAME (for NAME.weight and NAME.bias)")
 			}
+			p := ""
+			if o.RNN != "" {
+				p = o.RNN + "."
+			}
 			m := Mapping{
-				"W":     {Terms: []Term{{Name: "weight_hh_l0", Scale: 1}}},
-				"W_in":  {Terms: []Term{{Name: "weight_ih_l0", Scale: 1}}},
-				"b":     {Terms: []Term{{Name: "bias_ih_l0", Scale: 1}, {Name: "bias_hh_l0", Scale: 1}}},
+				"W":     {Terms: []Term{{Name: p + "weight_hh_l0", Scale: 1}}},
+				"W_in":  {Terms: []Term{{Name: p + "weight_ih_l0", Scale: 1}}},
+				"b":     {Terms: []Term{{Name: p + "bias_ih_l0", Scale: 1}, {Name: p + "bias_hh_l0", Scale: 1}}},
 				"W_out": {Terms: []Term{{Name: o.Readout + ".weight", Scale: 1}}},
 				"b_out": {Terms: []Term{{Name: o.Readout + ".bias", Scale: 1}}},
 			}

@@ -255,3 +255,50 @@ func (t *PulseDuration) Score(outputs [][]float64) Metrics {
 		Breakdown: map[string]map[string]float64{"precision_by_duration": by},
 	}
 }
+
+// ConditionKeys lists the conditions of pulse-duration trials.
+func (t *PulseDuration) ConditionKeys() []string { return []string{"duration_ms", "onset_ms"} }
+
+// ConditionTrials returns one trial per (onset, duration) pair of the given
+// values; onset defaults to test_onset_ms and duration to the test
+// durations. A duration of −1 means a trial without a pulse.
+func (t *PulseDuration) ConditionTrials(values map[string][]float64) ([]Trial, error) {
+	for k := range values {
+		if k != "duration_ms" && k != "onset_ms" {
+			return nil, &ParamError{Key: k, Msg: "unknown condition; pulse-duration has duration_ms and onset_ms"}
+		}
+	}
+	onsets := values["onset_ms"]
+	if len(onsets) == 0 {
+		onsets = []float64{t.P.TestOnsetMs}
+	}
+	durations := values["duration_ms"]
+	if len(durations) == 0 {
+		durations = t.P.TestDurationsMs
+	}
+	var trials []Trial
+	for _, on := range onsets {
+		os, err := Steps("onset_ms", on, t.DtMs)
+		if err != nil {
+			return nil, err
+		}
+		if os < 0 || os >= t.steps {
+			return nil, &ParamError{Key: "onset_ms", Msg: fmt.Sprintf("%v ms is outside the trial (0 to %v ms)", on, t.P.TrialMs)}
+		}
+		for _, d := range durations {
+			if d == -1 {
+				trials = append(trials, t.Trial(os, -1))
+				continue
+			}
+			ds, err := Steps("duration_ms", d, t.DtMs)
+			if err != nil {
+				return nil, err
+			}
+			if ds < 0 {
+				return nil, &ParamError{Key: "duration_ms", Msg: fmt.Sprintf("must be ≥ 0 (or −1 for no pulse), got %v", d)}
+			}
+			trials = append(trials, t.Trial(os, ds))
+		}
+	}
+	return trials, nil
+}

@@ -94,3 +94,13 @@ func Names() []string {
 	sort.Strings(names)
 	return names
 }
+
+// Conditioned is implemented by tasks that build trials for conditions
+// named on the command line (rnnlab simulate --condition KEY=V1,V2).
+type Conditioned interface {
+	// ConditionKeys lists the keys the task accepts.
+	ConditionKeys() []string
+	// ConditionTrials returns one trial per combination of the values,
+	// the other conditions at their test values.
+	ConditionTrials(values map[string][]float64) ([]Trial, error)
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/rnnlab/rnnlab/config"
 	"github.com/rnnlab/rnnlab/evaluate"
 	"github.com/rnnlab/rnnlab/runio"
 )
@@ -93,23 +92,9 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func evaluateRun(dir string) (*evaluationJSON, error) {
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, usagef("evaluate: %s is not a run directory", dir)
-	}
-	cfg, err := config.Load(runio.Path(dir, runio.ConfigFile))
+	cfg, tk, w, err := openRun(dir)
 	if err != nil {
 		return nil, err
-	}
-	tk, err := cfg.BuildTask()
-	if err != nil {
-		return nil, err
-	}
-	w, mc, err := runio.LoadWeights(runio.Path(dir, runio.WeightsFile))
-	if err != nil {
-		return nil, err
-	}
-	if mc.N != cfg.Model.N {
-		return nil, fmt.Errorf("%s: the weights have N = %d, config.toml says model.n = %d", runio.Path(dir, runio.WeightsFile), mc.N, cfg.Model.N)
 	}
 	ev, err := evaluate.Run(w, &cfg.Model, tk)
 	if err != nil {

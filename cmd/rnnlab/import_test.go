@@ -112,3 +112,132 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestImportCorruptFilesExitOne(t *testing.T) {
+	dir := t.TempDir()
+	// A safetensors file whose header claims more bytes than the file has.
+	good := filepath.Join(dir, "good.safetensors")
+	if err := runio.SaveSafetensors(good, []runio.Tensor{{Name: "W", Shape: []int{2, 2}, F32: make([]float32, 4)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(good)
+	long := filepath.Join(dir, "long_header.safetensors")
+	bad := append([]byte{0xff, 0xff, 0x00, 0x00, 0, 0, 0, 0}, data[8:]...)
+	os.WriteFile(long, bad, 0o644)
+	truncated := filepath.Join(dir, "truncated.pth")
+	pthData, _ := os.ReadFile(filepath.Join(thesisDir, "sys_A5.pth"))
+	os.WriteFile(truncated, pthData[:len(pthData)/2], 0o644)
+
+	cases := []struct {
+		name  string
+		args  []string
+		wants []string
+	}{
+		{"zip with a missing storage", []string{filepath.Join("..", "..", "runio", "pth", "testdata", "missing_storage.pth")},
+			[]string{"missing_storage.pth", "missing"}},
+		{"safetensors header longer than the file", []string{long, "--tau", "1", "--dt", "1"},
+			[]string{"long_header.safetensors", "header"}},
+		{"truncated checkpoint", []string{truncated, "--preset", "thesis"}, []string{"truncated.pth"}},
+		{"npz shape disagrees with the mapping", []string{filepath.Join("..", "..", "importer", "testdata", "fortran.npz"),
+			"--tau", "1", "--dt", "0.1", "--map", "W=W_in"}, []string{"fortran.npz", "W (W_in) has shape [5 2]", "square"}},
+		{"pickled whole module", []string{filepath.Join("..", "..", "runio", "pth", "testdata", "whole_module.pth"), "--preset", "torch-rnn", "--readout", "fc"},
+			[]string{"whole_module.pth", "state_dict"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"import"}, c.args...)
+			args = append(args, "--out", filepath.Join(t.TempDir(), "run"))
+			code, _, stderr := runCLI(t, args...)
+			if code != exitFailed {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, exitFailed, stderr)
+			}
+			for _, w := range c.wants {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not mention %q", stderr, w)
+				}
+			}
+		})
+	}
+}
+
+func TestImportTorchRNNThenSimulate(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := runCLI(t, "import", filepath.Join("..", "..", "importer", "testdata", "torch_rnn.pth"),
+		"--preset", "torch-rnn", "--rnn", "rnn", "--readout", "fc", "--h0", "h0", "--out", out)
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	cfg, tk, w, err := openRun(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Name() != "none" || cfg.Model.Alpha() != 1 || w.I != 3 || w.O != 2 {
+		t.Errorf("task %s, α = %v, I = %d, O = %d; want none, 1, 3, 2", tk.Name(), cfg.Model.Alpha(), w.I, w.O)
+	}
+	// A run without targets cannot be trained, and says so.
+	code, _, stderr = runCLI(t, "train", "--config", filepath.Join(out, runio.ConfigFile), "--out", filepath.Join(t.TempDir(), "t"))
+	if code != exitUsage || !strings.Contains(stderr, "none") {
+		t.Errorf("training on task none: exit %d, stderr %q", code, stderr)
+	}
+	traj := filepath.Join(t.TempDir(), "traj.npz")
+	if code, _, stderr := runCLI(t, "simulate", out, "--out", traj); code != exitUsage {
+		t.Errorf("simulate without trials: exit %d (%s), want %d", code, stderr, exitUsage)
+	}
+}
+
+func TestSimulateAndExportWriteDocumentedArrays(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := runCLI(t, "import", filepath.Join(thesisDir, "sys_A5.pth"), "--preset", "thesis", "--out", out); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	traj := filepath.Join(t.TempDir(), "traj.npz")
+	code, _, stderr := runCLI(t, "simulate", out, "--out", traj, "--condition", "duration_ms=100,-1", "--dtype", "float32")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, stderr)
+	}
+	arrays, err := runio.LoadNPZ(traj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int{
+		"inputs": {7000, 2, 1}, "x": {7000, 2, 500}, "r": {7000, 2, 500}, "z": {7000, 2, 1},
+		"targets": {7000, 2, 1}, "mask": {7000, 2}, "x0": {500}, "time_ms": {7000},
+		"cond_duration_ms": {2}, "cond_onset_ms": {2}, "cond_pulse": {2},
+	}
+	got := map[string]runio.Tensor{}
+	for _, a := range arrays {
+		got[a.Name] = a
+	}
+	for name, shape := range want {
+		a, ok := got[name]
+		if !ok {
+			t.Errorf("array %s missing", name)
+			continue
+		}
+		if !equalInts(a.Shape, shape) || a.F32 == nil {
+			t.Errorf("array %s: shape %v float32 %v, want %v float32", name, a.Shape, a.F32 != nil, shape)
+		}
+	}
+	if d := got["cond_duration_ms"].F32; len(d) == 2 && (d[0] != 100 || d[1] != 0) {
+		t.Errorf("cond_duration_ms = %v, want [100 0]", d)
+	}
+
+	for _, format := range []string{"npz", "safetensors"} {
+		file := filepath.Join(t.TempDir(), "w."+format)
+		if code, _, stderr := runCLI(t, "export", out, "--format", format, "--out", file); code != 0 {
+			t.Fatalf("export %s: exit %d: %s", format, code, stderr)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -32,7 +32,8 @@ from shapes:
                       task pulse-duration (the thesis's checkpoints)
   --preset torch-rnn  nn.RNN (tanh, 1 layer) + nn.Linear as a discrete-time network
                       (α = 1): W = weight_hh_l0, W_in = weight_ih_l0,
-                      b = bias_ih_l0 + bias_hh_l0, W_out/b_out from --readout NAME,
+                      b = bias_ih_l0 + bias_hh_l0 (prefixed by --rnn NAME. when the
+                      nn.RNN is a submodule), W_out/b_out from --readout NAME,
                       x0 = atanh(h0) from --h0 NAME
   --preset rnnlab     arrays named W, W_in, W_out and, if present, b, b_out, x0 (default)
 
@@ -53,6 +54,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var maps stringList
 	fs.Var(&maps, "map", "`GROUP=EXPR` mapping of one weight group (repeatable)")
 	readout := fs.String("readout", "", "torch-rnn: `name` of the nn.Linear readout (NAME.weight, NAME.bias)")
+	rnnName := fs.String("rnn", "", "torch-rnn: `name` of the nn.RNN module when its parameters are prefixed (NAME.weight_hh_l0)")
 	h0 := fs.String("h0", "", "torch-rnn: `name` of an initial hidden rate h₀ (x0 = atanh(h₀))")
 	tau := fs.Float64("tau", 0, "time constant τ in ms (default: the preset's)")
 	dt := fs.Float64("dt", 0, "time step dt in ms (default: the preset's)")
@@ -75,7 +77,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usagef("import: %v", err)
 	}
-	opts := importer.PresetOptions{Readout: *readout, H0: *h0, G: preset.G}
+	opts := importer.PresetOptions{Readout: *readout, H0: *h0, RNN: *rnnName, G: preset.G}
 	if *gain != 0 {
 		opts.G = *gain
 	}

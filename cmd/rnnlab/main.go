@@ -45,6 +45,8 @@ func commands() []command {
 		{"import", "turn a network saved by PyTorch, NumPy or safetensors into a run directory", runImport},
 		{"evaluate", "score a run's network on its task's test trials", runEvaluate},
 		{"config", "print a preset or config file resolved, with every default written out", runConfig},
+		{"simulate", "simulate a run's network on task trials and write the trajectories as .npz", runSimulate},
+		{"export", "write a run's weights as .npz or .safetensors", runExport},
 		{"tasks", "list the tasks with their parameters and defaults", runTasks},
 		{"bench", "time training steps of the benchmark workloads", runBench},
 		{"version", "print the version, commit and matrix backend", runVersion},

@@ -19,6 +19,7 @@ import (
 	"github.com/rnnlab/rnnlab/internal/kernel"
 	"github.com/rnnlab/rnnlab/model"
 	"github.com/rnnlab/rnnlab/runio"
+	"github.com/rnnlab/rnnlab/task"
 	"github.com/rnnlab/rnnlab/train"
 )
 
@@ -100,6 +101,9 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 	tk, err := cfg.BuildTask()
 	if err != nil {
 		return nil, err
+	}
+	if tk.Name() == task.NoneName {
+		return nil, usagef("train: task none has no targets, so there is nothing to train; set [task] name to a trainable task (rnnlab tasks lists them)")
 	}
 	var j0 []float64
 	if cfg.Model.ConnectivityFile != "" {
