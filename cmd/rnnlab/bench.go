@@ -7,7 +7,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"syscall"
+	"time"
 
 	"github.com/rnnlab/rnnlab/internal/kernel"
 	"github.com/rnnlab/rnnlab/model"
@@ -45,6 +47,14 @@ type benchJSON struct {
 	DType               string  `json:"dtype"`
 	Threads             int     `json:"threads"`
 	TimedSteps          int     `json:"timed_steps"`
+	// ProductGFLOPS is the rate of the step's matrix products, counted as
+	// 4·B·T·N² flops (6·B·T·N² when W trains) per step.
+	ProductGFLOPS float64 `json:"product_gflops"`
+	// GemmGFLOPS is the single-thread matrix-multiply rate measured in the
+	// same run at the workload's shape (B×N times N×N), same backend and
+	// dtype; ProductGFLOPS/GemmGFLOPS is the fraction of that ceiling.
+	GemmGFLOPS        float64 `json:"gemm_gflops"`
+	FractionOfCeiling float64 `json:"fraction_of_ceiling"`
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -106,14 +116,55 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	sec := total / float64(timed)
+	flopsPerStep := 4.0
+	if slices.Contains(wl.trainable, model.GroupW) {
+		flopsPerStep = 6
+	}
+	flopsPerStep *= float64(wl.batch) * float64(wl.steps) * float64(wl.n) * float64(wl.n)
+	var gemm float64
+	if *dtype == "float32" {
+		gemm = gemmRate[float32](wl.batch, wl.n)
+	} else {
+		gemm = gemmRate[float64](wl.batch, wl.n)
+	}
 	res := benchJSON{Workload: *name, SecondsPerStep: sec, TrialStepsPerSecond: float64(wl.batch*wl.steps) / sec,
-		PeakRSSMiB: peakRSSMiB(), Backend: kernel.Backend(), DType: *dtype, Threads: *threads, TimedSteps: timed}
+		PeakRSSMiB: peakRSSMiB(), Backend: kernel.Backend(), DType: *dtype, Threads: *threads, TimedSteps: timed,
+		ProductGFLOPS: flopsPerStep / sec / 1e9, GemmGFLOPS: gemm}
+	res.FractionOfCeiling = res.ProductGFLOPS / res.GemmGFLOPS
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
 	fmt.Fprintf(stdout, "%s: %.4g s per step, %.4g trial-steps/s, peak RSS %.0f MiB (%s, %s, %d threads, %s)\n",
 		res.Workload, res.SecondsPerStep, res.TrialStepsPerSecond, res.PeakRSSMiB, res.Backend, res.DType, res.Threads, runtime.Version())
+	fmt.Fprintf(stdout, "  matrix products at %.3g GFLOP/s, %.0f%% of the %.3g GFLOP/s measured for one %d×%d by %d×%d product\n",
+		res.ProductGFLOPS, 100*res.FractionOfCeiling, res.GemmGFLOPS, wl.batch, wl.n, wl.n, wl.n)
 	return nil
+}
+
+// gemmRate measures the single-thread rate in GFLOP/s of C = A·Bᵀ with A
+// b×n and B n×n, the forward product of a training step, for at least
+// 0.3 s after one untimed call.
+func gemmRate[F kernel.Float](b, n int) float64 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := make([]F, b*n)
+	w := make([]F, n*n)
+	c := make([]F, b*n)
+	for i := range a {
+		a[i] = F(rng.NormFloat64())
+	}
+	for i := range w {
+		w[i] = F(rng.NormFloat64())
+	}
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	kernel.Gemm(false, true, b, n, n, 1, a, n, w, n, 0, c, n)
+	calls := 0
+	start := time.Now()
+	for time.Since(start) < 300*time.Millisecond {
+		kernel.Gemm(false, true, b, n, n, 1, a, n, w, n, 0, c, n)
+		calls++
+	}
+	return 2 * float64(b) * float64(n) * float64(n) * float64(calls) / time.Since(start).Seconds() / 1e9
 }
 
 // peakRSSMiB returns the process's peak resident memory in MiB (Linux
