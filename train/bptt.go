@@ -93,8 +93,17 @@ func newChunk[F kernel.Float](n, in, out, bc, T int) *chunk[F] {
 	return c
 }
 
-// tanhF is φ = tanh in the training type.
-func tanhF[F kernel.Float](x F) F { return F(math.Tanh(float64(x))) }
+// tanhInto sets dst = tanh(src) elementwise in the training type: float32
+// uses kernel.TanhF32 (within 4e-8 of math.Tanh, several times faster),
+// float64 uses math.Tanh.
+func tanhInto[F kernel.Float](dst, src []F) {
+	switch d := any(dst).(type) {
+	case []float32:
+		kernel.TanhF32(d, any(src).([]float32))
+	case []float64:
+		kernel.TanhF64(d, any(src).([]float64))
+	}
+}
 
 // lossAndGrad runs the forward and backward passes of the masked loss over
 // the trials of one chunk and stores the gradients of the trainable groups
@@ -152,10 +161,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 	for b := 0; b < bc; b++ {
 		copy(c.x[b*n:(b+1)*n], x0)
 	}
-	r0 := c.r[:bc*n]
-	for i, xi := range c.x {
-		r0[i] = tanhF(xi)
-	}
+	tanhInto(c.r[:bc*n], c.x)
 	loss := 0.0
 	for t := 0; t < T; t++ {
 		rt := c.r[t*bc*n : (t+1)*bc*n]
@@ -181,9 +187,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 				xb[i] = xi
 			}
 		}
-		for i, xi := range c.x {
-			rNext[i] = tanhF(xi)
-		}
+		tanhInto(rNext, c.x)
 		for b := 0; b < bc; b++ {
 			tr := trials[b]
 			rb := rNext[b*n : (b+1)*n]

@@ -70,6 +70,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	threads := fs.Int("threads", 1, "goroutines working on a batch")
 	dtype := fs.String("dtype", "float32", "float32 or float64")
 	steps := fs.Int("steps", 3, "timed training steps")
+	chunks := fs.Int("batch-chunks", train.DefaultConfig().BatchChunks, "pieces the batch is split into (train.batch_chunks)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	rest, err := parseFlags(fs, args[1:])
 	if err != nil {
@@ -85,8 +86,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *dtype != "float32" && *dtype != "float64" {
 		return usagef("bench train: --dtype must be float32 or float64, got %q", *dtype)
 	}
-	if *threads < 1 || *steps < 1 {
-		return usagef("bench train: --threads and --steps must be at least 1")
+	if *threads < 1 || *steps < 1 || *chunks < 1 {
+		return usagef("bench train: --threads, --steps and --batch-chunks must be at least 1")
 	}
 
 	mc := model.DefaultConfig()
@@ -101,6 +102,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tc.DType = *dtype
 	tc.Trainable = wl.trainable
 	tc.Trials, tc.BatchSize = wl.batch, wl.batch
+	tc.BatchChunks = *chunks
 	tc.Epochs, tc.BatchesPerEpoch = 1, *steps+1
 	setup := &train.Setup{Model: mc, Train: tc, Task: &randomTask{wl: wl}, Init: init, Threads: *threads}
 	var total float64

@@ -1,0 +1,37 @@
+//go:build !openblas
+
+package kernel
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// backendName is the prefix of every string Backend returns in this build.
+const backendName = "gonum"
+
+var impl gonum.Implementation
+
+// Backend returns the name of the active matrix-product implementation:
+// "gonum" for gonum's pure-Go BLAS.
+func Backend() string { return backendName }
+
+func transpose(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// sgemm and dgemm hand a checked, non-trivial product to gonum. Above a few
+// 64×64 output blocks gonum computes the blocks in up to GOMAXPROCS
+// goroutines, but each output block sums over k in one fixed order, and the
+// choice between its serial and blocked paths depends on the shape only. So
+// the bits do not depend on the thread count.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	impl.Sgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	impl.Dgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
