@@ -29,6 +29,8 @@ type Source struct {
 	// checkpoint ("" for a plain state dict).
 	Prefix  string
 	Tensors []runio.Tensor
+	// Metadata is the safetensors metadata (nil for other formats).
+	Metadata map[string]string
 }
 
 // Load reads a file's arrays, choosing the reader by extension: .pth, .pt
@@ -60,11 +62,27 @@ func Load(path string) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		src.Format, src.Tensors = "safetensors", st.Tensors
+		src.Format, src.Tensors, src.Metadata = "safetensors", st.Tensors, st.Metadata
 	default:
-		return nil, fmt.Errorf("%s: unsupported file type %q; want .pth, .pt, .npz or .safetensors", path, ext)
+		return nil, fmt.Errorf("%s: unsupported file type %q; want .pth, .pt, .ckpt, .npz or .safetensors", path, ext)
 	}
 	return src, nil
+}
+
+// Scalar returns the value of a 0-d array (such as tau_ms in an .npz
+// written by rnnlab export).
+func (s *Source) Scalar(name string) (float64, bool) {
+	t, ok := s.get(name)
+	if !ok || len(t.Shape) != 0 || t.Len() != 1 {
+		return 0, false
+	}
+	return t.Float64()[0], true
+}
+
+// Has reports whether the source has an array called name.
+func (s *Source) Has(name string) bool {
+	_, ok := s.get(name)
+	return ok
 }
 
 // Names returns the array names of the source, sorted.
@@ -102,14 +120,23 @@ func (m Mapping) String() string {
 	return strings.Join(parts, " ")
 }
 
+// CheckGroups returns an error naming the first key of m that is not a
+// weight group.
+func CheckGroups(m Mapping) error {
+	for g := range m {
+		if !slices.Contains(model.Groups, g) {
+			return fmt.Errorf("unknown weight group %q (groups: %s)", g, strings.Join(model.Groups, ", "))
+		}
+	}
+	return nil
+}
+
 // Build evaluates the mapping on the source. N comes from W (N×N), I from
 // W_in (N×I) and O from W_out (O×N); every other array must match these
 // sizes exactly, after its transpose if the mapping asks for one.
 func Build(src *Source, m Mapping) (*model.Weights, error) {
-	for g := range m {
-		if !slices.Contains(model.Groups, g) {
-			return nil, fmt.Errorf("mapping: unknown weight group %q (groups: %s)", g, strings.Join(model.Groups, ", "))
-		}
+	if err := CheckGroups(m); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
 	}
 	for _, g := range []string{model.GroupW, model.GroupWIn, model.GroupWOut} {
 		if _, ok := m[g]; !ok {

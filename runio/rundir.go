@@ -97,7 +97,7 @@ func CreateRunDir(dir string, force bool) error {
 	case err != nil:
 		return fmt.Errorf("run directory %s: %w", dir, err)
 	case len(entries) > 0 && !force:
-		return fmt.Errorf("run directory %s already exists and is not empty; use --force to replace it or --resume to continue it", dir)
+		return fmt.Errorf("run directory %s already exists and is not empty; use --force to replace it", dir)
 	case len(entries) > 0:
 		if _, err := os.Stat(Path(dir, ManifestFile)); err != nil {
 			return fmt.Errorf("run directory %s is not empty and has no %s, so --force will not delete it", dir, ManifestFile)

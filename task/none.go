@@ -69,8 +69,9 @@ func (t *None) Sample(rng *rand.Rand, n int) []Trial {
 	return trials
 }
 
-// TestTrials returns no trials: the task has no metric.
-func (t *None) TestTrials() []Trial { return nil }
+// TestTrials returns one trial of zero input, so a simulation shows the
+// network's autonomous dynamics from x0. The task has no metric.
+func (t *None) TestTrials() []Trial { return t.Sample(nil, 1) }
 
 // Score returns empty metrics.
 func (t *None) Score([][]float64) Metrics { return Metrics{} }

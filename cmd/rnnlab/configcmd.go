@@ -15,7 +15,7 @@ starting point for your own config file, or a check of what a file means.`
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("config", configUsage, stderr)
-	preset := fs.String("preset", "", "built-in config: "+strings.Join(config.PresetNames(), ", ")+" (default thesis)")
+	preset := fs.String("preset", "", "built-in config: "+strings.Join(config.PresetNames(), ", ")+" (default: the built-in defaults, the thesis preset with every seed derived from the run seed)")
 	path := fs.String("config", "", "TOML config `file` to resolve")
 	seed := fs.Int64("seed", -1, "run seed to apply")
 	rest, err := parseFlags(fs, args)

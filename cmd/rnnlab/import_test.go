@@ -179,9 +179,19 @@ func TestImportTorchRNNThenSimulate(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "none") {
 		t.Errorf("training on task none: exit %d, stderr %q", code, stderr)
 	}
+	// Task none simulates one trial of zero input: the autonomous dynamics.
 	traj := filepath.Join(t.TempDir(), "traj.npz")
-	if code, _, stderr := runCLI(t, "simulate", out, "--out", traj); code != exitUsage {
-		t.Errorf("simulate without trials: exit %d (%s), want %d", code, stderr, exitUsage)
+	if code, _, stderr := runCLI(t, "simulate", out, "--out", traj); code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, stderr)
+	}
+	arrays, err := runio.LoadNPZ(traj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arrays {
+		if a.Name == "z" && !equalInts(a.Shape, []int{1000, 1, 2}) {
+			t.Errorf("z has shape %v, want [1000 1 2]", a.Shape)
+		}
 	}
 }
 
@@ -240,4 +250,35 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+func TestImportOwnExportKeepsTimeConstants(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	if code, _, stderr := runCLI(t, "import", filepath.Join(thesisDir, "sys_A5.pth"), "--preset", "thesis", "--out", run); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, format := range []string{"npz", "safetensors"} {
+		file := filepath.Join(dir, "w."+format)
+		if code, _, stderr := runCLI(t, "export", run, "--format", format, "--out", file); code != 0 {
+			t.Fatalf("export: exit %d: %s", code, stderr)
+		}
+		again := filepath.Join(dir, "again-"+format)
+		if code, _, stderr := runCLI(t, "import", file, "--task", "pulse-duration", "--out", again); code != 0 {
+			t.Fatalf("re-import of %s: exit %d: %s", format, code, stderr)
+		}
+		cfg, _, w, err := openRun(again)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Model.TauMs != 100 || cfg.Model.DtMs != 1 || cfg.Model.G != 1.5 {
+			t.Errorf("%s: τ, dt, g = %v, %v, %v; want 100, 1, 1.5 from the exported file", format, cfg.Model.TauMs, cfg.Model.DtMs, cfg.Model.G)
+		}
+		_, _, orig, _ := openRun(run)
+		for i := range orig.W {
+			if orig.W[i] != w.W[i] {
+				t.Fatalf("%s: W[%d] changed in the round trip", format, i)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -97,12 +98,20 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}
 	}
+	if preset.Name == "torch-rnn" {
+		if err := checkTorchRNN(src, opts, mapping); err != nil {
+			return err
+		}
+	}
 	for _, m := range maps {
 		g, e, err := importer.ParseMapFlag(m)
 		if err != nil {
 			return usagef("import: %v", err)
 		}
 		mapping[g] = e
+	}
+	if err := importer.CheckGroups(mapping); err != nil {
+		return usagef("import: --map: %v", err)
 	}
 	w, err := importer.Build(src, mapping)
 	if err != nil {
@@ -140,7 +149,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if tk.Inputs() != w.I || tk.Outputs() != w.O {
-		return fmt.Errorf("import: task %s has %d inputs and %d outputs, the network %d and %d; choose another --task",
+		return usagef("import: task %s has %d inputs and %d outputs, the network %d and %d; choose another --task",
 			name, tk.Inputs(), tk.Outputs(), w.I, w.O)
 	}
 
@@ -202,12 +211,57 @@ func sourceFile(role string, s *importer.Source) runio.SourceFile {
 	return runio.SourceFile{Role: role, Path: abs, SHA256: s.SHA256, Format: s.Format, Prefix: s.Prefix}
 }
 
+// checkTorchRNN rejects nn.RNN state dicts the torch-rnn preset would
+// import wrongly (more layers, bidirectional) and drops the biases of an
+// nn.RNN or nn.Linear built with bias=False. PyTorch does not store the
+// nonlinearity in the state dict, so a ReLU nn.RNN cannot be told apart:
+// the preset assumes tanh.
+func checkTorchRNN(src *importer.Source, o importer.PresetOptions, m importer.Mapping) error {
+	p := ""
+	if o.RNN != "" {
+		p = o.RNN + "."
+	}
+	if src.Has(p + "weight_hh_l1") {
+		return fmt.Errorf("%s: %sweight_hh_l1 shows an nn.RNN with more than one layer; the torch-rnn preset imports one layer only", src.Path, p)
+	}
+	if src.Has(p + "weight_hh_l0_reverse") {
+		return fmt.Errorf("%s: %sweight_hh_l0_reverse shows a bidirectional nn.RNN, which is not a recurrent rate network of this kind", src.Path, p)
+	}
+	if !src.Has(p+"bias_ih_l0") && !src.Has(p+"bias_hh_l0") {
+		delete(m, model.GroupB)
+	}
+	if !src.Has(o.Readout + ".bias") {
+		delete(m, model.GroupBOut)
+	}
+	return nil
+}
+
 // importedModel sets the model constants: the flags win, then the preset,
-// then a model config stored in an rnnlab safetensors file.
+// then the model config stored in an rnnlab safetensors file (metadata
+// rnnlab_model) or the tau_ms, dt_ms and g scalars of an .npz written by
+// rnnlab export.
 func importedModel(src *importer.Source, p importer.Preset, w *model.Weights, tau, dt, g float64, activation string) (*model.Config, error) {
 	mc := model.DefaultConfig()
 	mc.N, mc.Inputs, mc.Outputs = w.N, w.I, w.O
 	mc.TauMs, mc.DtMs, mc.G, mc.Activation = p.TauMs, p.DtMs, p.G, p.Activation
+	if raw, ok := src.Metadata[runio.ModelMetadataKey]; ok && p.TauMs == 0 {
+		var stored model.Config
+		if err := json.Unmarshal([]byte(raw), &stored); err != nil {
+			return nil, fmt.Errorf("%s: metadata %s: invalid JSON: %w", src.Path, runio.ModelMetadataKey, err)
+		}
+		mc.TauMs, mc.DtMs, mc.G, mc.Activation = stored.TauMs, stored.DtMs, stored.G, stored.Activation
+	}
+	if p.TauMs == 0 {
+		if v, ok := src.Scalar("tau_ms"); ok {
+			mc.TauMs = v
+		}
+		if v, ok := src.Scalar("dt_ms"); ok {
+			mc.DtMs = v
+		}
+		if v, ok := src.Scalar("g"); ok {
+			mc.G = v
+		}
+	}
 	if tau != 0 {
 		mc.TauMs = tau
 	}

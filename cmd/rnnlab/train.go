@@ -120,7 +120,7 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 		return nil, err
 	}
 	if err := runio.CreateRunDir(dir, force); err != nil {
-		return nil, usagef("train: %v", err)
+		return nil, usagef("train: %v (or continue it with --resume %s)", err, dir)
 	}
 	if err := runio.WriteBytesAtomic(runio.Path(dir, runio.ConfigFile), encoded); err != nil {
 		return nil, err
