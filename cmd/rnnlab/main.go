@@ -43,6 +43,8 @@ func commands() []command {
 		{"demo", "train a small pulse-duration network in a few minutes and write its run directory", runDemo},
 		{"train", "train a network from a config file or preset into a run directory", runTrain},
 		{"import", "turn a network saved by PyTorch, NumPy or safetensors into a run directory", runImport},
+		{"init", "draw an untrained random network as a run directory", runInit},
+		{"lyapunov", "compute Lyapunov exponents of a run's network (per τ)", runLyapunov},
 		{"evaluate", "score a run's network on its task's test trials", runEvaluate},
 		{"config", "print a preset or config file resolved, with every default written out", runConfig},
 		{"simulate", "simulate a run's network on task trials and write the trajectories as .npz", runSimulate},
