@@ -30,8 +30,9 @@
 // dt_ms, g, activation, sigma_rec, w_in_std, w_out_std, readout_same_draw,
 // connectivity_file and connectivity_key. The keys of the train table are
 // those of train.Config: dtype, trainable, trials, batch_size, epochs,
-// batches_per_epoch, learning_rate, beta1, beta2, eps, grad_clip and
-// batch_chunks. The keys of the task table are name and the toml tags of the
+// batches_per_epoch, learning_rate, beta1, beta2, eps, grad_clip,
+// batch_chunks and checkpoint_every. The keys of the task table are name and
+// the toml tags of the
 // named task's parameters (see the task package). Keys match exactly, case
 // included, and a key the format does not have is an error.
 //

@@ -132,6 +132,8 @@ func (c *Config) checkTrain() *Error {
 		return invalid("train.grad_clip", "must be finite and ≥ 0 (0 turns clipping off), got "+formatFloat(t.GradClip, 64))
 	case t.BatchChunks < 1:
 		return invalid("train.batch_chunks", fmt.Sprintf("must be at least 1, got %d", t.BatchChunks))
+	case t.CheckpointEvery < 0:
+		return invalid("train.checkpoint_every", fmt.Sprintf("must be ≥ 0 (0 stores every step), got %d", t.CheckpointEvery))
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func BenchmarkLossAndGrad(b *testing.B) {
 
 func benchRun[F float32 | float64](b *testing.B, w *model.Weights, trials []*task.Trial, alpha float64, flags *[numGroups]bool, flops float64) {
 	p := newNet[F](w, alpha)
-	c := newChunk[F](w.N, w.I, w.O, len(trials), len(trials[0].Mask))
+	c := newChunk[F](w.N, w.I, w.O, len(trials), len(trials[0].Mask), 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		lossAndGrad(p, c, trials, len(trials), flags, 0, nil)

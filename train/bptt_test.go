@@ -78,10 +78,10 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			all := [numGroups]bool{true, true, true, true, true, true}
 
 			p := newNet[float64](w, alpha)
-			c := newChunk[float64](n, in, out, B, T)
+			c := newChunk[float64](n, in, out, B, T, 0)
 			lossAndGrad(p, c, trials, B, &all, sigma, noise)
 
-			scratch := newChunk[float64](n, in, out, B, T)
+			scratch := newChunk[float64](n, in, out, B, T, 0)
 			none := [numGroups]bool{}
 			for g, name := range model.Groups {
 				diff, ref := 0.0, 0.0
@@ -110,7 +110,7 @@ func TestFrozenGroupsGetNoGradient(t *testing.T) {
 	const n, in, out, T, B = 4, 1, 1, 10, 2
 	w, trials := randomProblem(2, n, in, out, T, B)
 	p := newNet[float64](w, 0.1)
-	c := newChunk[float64](n, in, out, B, T)
+	c := newChunk[float64](n, in, out, B, T, 0)
 	only := [numGroups]bool{gWIn: true, gWOut: true}
 	lossAndGrad(p, c, trials, B, &only, 0, nil)
 	for g, name := range model.Groups {
@@ -122,6 +122,37 @@ func TestFrozenGroupsGetNoGradient(t *testing.T) {
 		}
 		if nonzero != only[g] {
 			t.Errorf("group %s: gradient nonzero = %v, trainable = %v", name, nonzero, only[g])
+		}
+	}
+}
+
+func TestCheckpointingGivesSameGradients(t *testing.T) {
+	// Recomputed segments reproduce the first forward pass bit for bit, so
+	// checkpointed gradients must equal full storage exactly, with noise.
+	const n, in, out, T, B, alpha = 6, 2, 2, 23, 3, 0.2
+	w, trials := randomProblem(5, n, in, out, T, B)
+	rng := rand.New(rand.NewPCG(8, 9))
+	eps := make([]float64, T*B*n)
+	for i := range eps {
+		eps[i] = rng.NormFloat64()
+	}
+	all := [numGroups]bool{true, true, true, true, true, true}
+	p := newNet[float64](w, alpha)
+	full := newChunk[float64](n, in, out, B, T, 0)
+	lossFull := lossAndGrad(p, full, trials, B, &all, 0.3, fixedNoise(eps, B, n))
+	for _, every := range []int{1, 2, 5, 7, 22, 23, 40} {
+		c := newChunk[float64](n, in, out, B, T, every)
+		loss := lossAndGrad(p, c, trials, B, &all, 0.3, fixedNoise(eps, B, n))
+		if loss != lossFull {
+			t.Errorf("every %d: loss %v, full storage %v", every, loss, lossFull)
+		}
+		for g, name := range model.Groups {
+			for i := range c.grad[g] {
+				if c.grad[g][i] != full.grad[g][i] {
+					t.Errorf("every %d: grad %s[%d] = %v, full storage %v", every, name, i, c.grad[g][i], full.grad[g][i])
+					break
+				}
+			}
 		}
 	}
 }

@@ -32,6 +32,11 @@ type Config struct {
 	// products large (16 rows for a batch of 32), which measured faster
 	// than 4 chunks of 8 rows with OpenBLAS on one or two threads.
 	BatchChunks int `toml:"batch_chunks" json:"batch_chunks"`
+	// CheckpointEvery turns on gradient checkpointing: the forward pass
+	// keeps the state only every CheckpointEvery steps and the backward
+	// pass recomputes each segment, which gives the same gradients with
+	// (T/k + k) instead of T stored rates per trial. 0 stores every rate.
+	CheckpointEvery int `toml:"checkpoint_every" json:"checkpoint_every"`
 }
 
 // DefaultConfig returns the thesis's procedure: float32, input and readout

@@ -92,7 +92,7 @@ func TestGradientsMatchTorch(t *testing.T) {
 			}
 			all := [numGroups]bool{true, true, true, true, true, true}
 			p := newNet[float64](w, c.Alpha)
-			ch := newChunk[float64](n, in, out, B, T)
+			ch := newChunk[float64](n, in, out, B, T, 0)
 			loss := lossAndGrad(p, ch, trials, B, &all, c.SigmaRec, fixedNoise(flatten3(c.Noise), B, n))
 			if d := math.Abs(loss - c.Loss); d > torchGradTolerance*math.Abs(c.Loss) {
 				t.Errorf("loss = %.17g, torch %.17g", loss, c.Loss)

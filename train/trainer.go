@@ -107,6 +107,27 @@ func trainedFlags(names []string) ([numGroups]bool, error) {
 	return flags, nil
 }
 
+// EstimateMemory returns the approximate memory in bytes that training
+// with s needs: the training set (float64 trials), every chunk's working
+// arrays (stored rates, adjoints, gradients), the parameters and Adam's
+// moments. It does not count the Go runtime's own overhead of some tens of
+// MiB.
+func EstimateMemory(s *Setup) int64 {
+	size := 4
+	if s.Train.DType == "float64" {
+		size = 8
+	}
+	T := int64(s.Task.Steps())
+	n, in, out := s.Model.N, s.Model.Inputs, s.Model.Outputs
+	total := int64(s.Train.Trials) * T * int64(in+out+1) * 8
+	for _, bc := range chunkSizes(s.Train.BatchSize, s.Train.BatchChunks) {
+		total += chunkBytes(n, in, out, bc, int(T), s.Train.CheckpointEvery, size)
+	}
+	params := int64(n*n + 2*n*in + 2*n*out + 2*n + out)
+	total += params * int64(size) * 4 // parameters, summed gradients and two Adam moments
+	return total
+}
+
 // chunkSizes splits b trials into k pieces whose sizes differ by at most
 // one, larger pieces first.
 func chunkSizes(b, k int) []int {
@@ -184,7 +205,7 @@ func run[F kernel.Float](ctx context.Context, s *Setup, resume *State, hooks Hoo
 	csizes := chunkSizes(B, cfg.BatchChunks)
 	chunks := make([]*chunk[F], len(csizes))
 	for i, bc := range csizes {
-		chunks[i] = newChunk[F](n, in, out, bc, T)
+		chunks[i] = newChunk[F](n, in, out, bc, T, cfg.CheckpointEvery)
 	}
 	threads := max(1, s.Threads)
 	params := make([][]F, len(trained))
@@ -195,7 +216,7 @@ func run[F kernel.Float](ctx context.Context, s *Setup, resume *State, hooks Hoo
 	}
 	index := make([]int, cfg.Trials)
 	batch := make([]*task.Trial, B)
-	trialNoise := make([]*rand.Rand, B)
+	noise := newTrialNoise[F](B)
 	chunkLoss := make([]float64, len(chunks))
 	perEpoch := cfg.Steps()
 
@@ -228,9 +249,7 @@ func run[F kernel.Float](ctx context.Context, s *Setup, resume *State, hooks Hoo
 				index[i], index[j] = index[j], index[i]
 				batch[i] = &trainingSet[index[i]]
 			}
-			for i := range trialNoise {
-				trialNoise[i] = rand.New(rand.NewPCG(noiseRNG.Uint64(), noiseRNG.Uint64()))
-			}
+			noise.reseed(noiseRNG)
 
 			// Chunks run in parallel; their losses and gradients are summed
 			// in chunk order, so the result does not depend on threads.
@@ -239,18 +258,14 @@ func run[F kernel.Float](ctx context.Context, s *Setup, resume *State, hooks Hoo
 			first := 0
 			for ci, c := range chunks {
 				trials := batch[first : first+c.bc]
-				rngs := trialNoise[first : first+c.bc]
+				offset := first
 				first += c.bc
 				wg.Add(1)
 				sem <- struct{}{}
 				go func() {
 					defer func() { <-sem; wg.Done() }()
-					noise := func(t, b int, eps []F) {
-						for i := range eps {
-							eps[i] = F(rngs[b].NormFloat64())
-						}
-					}
-					chunkLoss[ci] = lossAndGrad(p, c, trials, B, &trainFlags, mc.SigmaRec, noise)
+					source := func(t, b int, eps []F) { noise.fill(offset+b, t, eps) }
+					chunkLoss[ci] = lossAndGrad(p, c, trials, B, &trainFlags, mc.SigmaRec, source)
 				}()
 			}
 			wg.Wait()

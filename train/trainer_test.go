@@ -139,3 +139,32 @@ func (n *nanTask) Sample(rng *rand.Rand, k int) []task.Trial {
 	trials[0].Input[5] = math.NaN()
 	return trials
 }
+
+func TestRunCheckpointingMatchesFullStorage(t *testing.T) {
+	// With noise on, the recomputed segments must draw the same noise, so
+	// the whole run ends with bit-identical weights.
+	s := smallSetup(t, "float32")
+	s.Model.SigmaRec = 0.1
+	full, _ := runCollect(t, s, nil, Hooks{})
+	s.Train.CheckpointEvery = 64
+	ckpt, _ := runCollect(t, s, nil, Hooks{})
+	for _, g := range model.Groups {
+		a, _ := full.Group(g)
+		b, _ := ckpt.Group(g)
+		if !slices.Equal(a, b) {
+			t.Errorf("group %s differs with checkpoint_every = 64", g)
+		}
+	}
+}
+
+func TestMemoryEstimateShrinksWithCheckpointing(t *testing.T) {
+	s := smallSetup(t, "float32")
+	s.Model.N = 500
+	s.Train.BatchSize = 32
+	full := EstimateMemory(s)
+	s.Train.CheckpointEvery = 100
+	ckpt := EstimateMemory(s)
+	if !(ckpt < full/3) {
+		t.Errorf("estimate %d bytes with checkpointing, %d without; want at most a third", ckpt, full)
+	}
+}

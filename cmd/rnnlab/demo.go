@@ -44,7 +44,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		cfg.SetSeed(uint64(*seed))
 	}
 	began := time.Now()
-	res, err := newRun(ctx, cfg, dir, *force, *threads, stdout, stderr)
+	res, err := newRun(ctx, cfg, dir, *force, *threads, defaultMemoryLimitGiB(), stdout, stderr)
 	if err != nil {
 		return err
 	}

@@ -375,3 +375,25 @@ batches_per_epoch = 1
 		}
 	}
 }
+
+func TestTrainRefusesOverMemoryLimit(t *testing.T) {
+	path := writeConfig(t, smallConfig)
+	out := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := runCLI(t, "train", "--config", path, "--out", out, "--max-memory", "0.0001")
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d; stderr: %s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{"GiB", "--max-memory", "checkpoint_every"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not mention %s", stderr, want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the run directory was created although training was refused")
+	}
+	// With checkpointing the same run trains.
+	path2 := writeConfig(t, smallConfig+"checkpoint_every = 26\n")
+	if code, _, stderr := runCLI(t, "train", "--config", path2, "--out", out); code != 0 {
+		t.Errorf("run with checkpoint_every: exit %d: %s", code, stderr)
+	}
+}

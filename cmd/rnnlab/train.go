@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,6 +42,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	connectivity := fs.String("connectivity", "", "load J₀ (unscaled, N×N) from a .npz or .safetensors `file`; W = g·J₀")
 	connectivityKey := fs.String("connectivity-key", "", "array name inside the --connectivity file (default G)")
 	sameDraw := fs.Bool("readout-same-draw", false, "start W_out as W_inᵀ/√N, the same draw as the input weights")
+	maxMemory := fs.Float64("max-memory", defaultMemoryLimitGiB(), "refuse to train when the estimated memory exceeds this many `GiB` (default: 80% of physical memory)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -55,7 +57,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *configPath != "" || *preset != "" || *out != "" || *seed >= 0 || *connectivity != "" {
 			return usagef("train: --resume takes the config from the run directory; drop --config, --preset, --out, --seed and --connectivity")
 		}
-		return resumeRun(ctx, *resume, *threads, stdout, stderr)
+		return resumeRun(ctx, *resume, *threads, *maxMemory, stdout, stderr)
 	}
 	if (*configPath == "") == (*preset == "") {
 		return usagef("train: give exactly one of --config FILE or --preset NAME")
@@ -84,8 +86,43 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *sameDraw {
 		cfg.Model.ReadoutSameDraw = true
 	}
-	_, err = newRun(ctx, cfg, *out, *force, *threads, stdout, stderr)
+	_, err = newRun(ctx, cfg, *out, *force, *threads, *maxMemory, stdout, stderr)
 	return err
+}
+
+// defaultMemoryLimitGiB returns 80% of the machine's physical memory, or 0
+// (no limit) when /proc/meminfo cannot be read.
+func defaultMemoryLimitGiB() float64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var kib float64
+		if _, err := fmt.Sscanf(line, "MemTotal: %f kB", &kib); err == nil {
+			return math.Round(0.8*kib/(1<<20)*10) / 10
+		}
+	}
+	return 0
+}
+
+// checkMemory estimates what training needs and rejects a run above the
+// limit (in GiB; 0 means no limit), suggesting gradient checkpointing.
+func checkMemory(s *train.Setup, limitGiB float64) error {
+	need := float64(train.EstimateMemory(s)) / (1 << 30)
+	slog.Info("memory estimate", "gib", math.Round(need*100)/100, "limit_gib", limitGiB)
+	if limitGiB <= 0 || need <= limitGiB {
+		return nil
+	}
+	msg := fmt.Sprintf("train: training needs about %.2f GiB, more than the limit of %.2f GiB (--max-memory)", need, limitGiB)
+	if s.Train.CheckpointEvery == 0 {
+		k := int(math.Ceil(math.Sqrt(float64(s.Task.Steps()))))
+		alt := *s
+		alt.Train.CheckpointEvery = k
+		msg += fmt.Sprintf("; set checkpoint_every = %d in [train] for gradient checkpointing (about %.2f GiB, one more forward pass per step)",
+			k, float64(train.EstimateMemory(&alt))/(1<<30))
+	}
+	return usagef("%s", msg)
 }
 
 // trainedRun is the outcome of a finished training run.
@@ -97,7 +134,7 @@ type trainedRun struct {
 }
 
 // newRun validates cfg, creates the run directory and trains.
-func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, threads int, stdout, stderr io.Writer) (*trainedRun, error) {
+func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, threads int, maxMemoryGiB float64, stdout, stderr io.Writer) (*trainedRun, error) {
 	tk, err := cfg.BuildTask()
 	if err != nil {
 		return nil, err
@@ -114,6 +151,10 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 	init, err := model.Init(&cfg.Model, j0)
 	if err != nil {
 		return nil, &config.Error{Key: "model", Msg: err.Error()}
+	}
+	setup := &train.Setup{Model: cfg.Model, Train: cfg.Train, Task: tk, Init: init, Threads: threads}
+	if err := checkMemory(setup, maxMemoryGiB); err != nil {
+		return nil, err
 	}
 	encoded, err := cfg.Encode()
 	if err != nil {
@@ -140,7 +181,6 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 	if err != nil {
 		return nil, err
 	}
-	setup := &train.Setup{Model: cfg.Model, Train: cfg.Train, Task: tk, Init: init, Threads: threads}
 	return trainLoop(ctx, dir, setup, nil, man, metrics, stdout, stderr)
 }
 
@@ -155,7 +195,7 @@ func metricColumns(trainable []string) []string {
 }
 
 // resumeRun continues a run directory from its checkpoint.
-func resumeRun(ctx context.Context, dir string, threads int, stdout, stderr io.Writer) error {
+func resumeRun(ctx context.Context, dir string, threads int, maxMemoryGiB float64, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(runio.Path(dir, runio.ConfigFile))
 	if err != nil {
 		return err
@@ -199,6 +239,9 @@ func resumeRun(ctx context.Context, dir string, threads int, stdout, stderr io.W
 	}
 	slog.Info("resuming run", "dir", dir, "step", lastStep)
 	setup := &train.Setup{Model: cfg.Model, Train: cfg.Train, Task: tk, Init: init, Threads: threads}
+	if err := checkMemory(setup, maxMemoryGiB); err != nil {
+		return err
+	}
 	_, err = trainLoop(ctx, dir, setup, state, man, metrics, stdout, stderr)
 	return err
 }
