@@ -26,9 +26,13 @@ task's test trials one after another, repeated for the whole run (with
 --condition, the trials of those conditions instead).
 
 Writes DIR/analysis/lyapunov.json and lyapunov.npz (exponents, convergence
-trace) and prints the result. JSON keys: lyapunov_exponents (descending,
-per τ), lambda_max, kaplan_yorke_dimension, entropy_rate, units ("1/tau"),
-tau_ms, and the settings used.`
+trace), the figure DIR/figures/lyapunov_convergence.png and .svg of the
+running λ_max, and prints the result. JSON keys: lyapunov_exponents
+(descending, per τ), lambda_max, kaplan_yorke_dimension, entropy_rate,
+units ("1/tau"), tau_ms, and the settings used. For an untrained random
+network from rnnlab init (task none, b = 0, α ≤ 0.1 or α = 1) run with
+--input none, dmft_lambda_max adds the mean-field λ_max for N → ∞, which
+finite networks fall short of (see rnnlab dmft).`
 
 // lyapunovJSON is the stable JSON output of rnnlab lyapunov.
 type lyapunovJSON struct {
@@ -51,6 +55,9 @@ type lyapunovJSON struct {
 	// SumRuleRelativeError compares Σλᵢ with the accumulated
 	// log-determinants when K = N.
 	SumRuleRelativeError *float64 `json:"sum_rule_relative_error,omitempty"`
+	// DMFTLambdaMax is the mean-field λ_max for N → ∞ when the run is an
+	// untrained random network (see meanFieldLambdaMax).
+	DMFTLambdaMax *float64 `json:"dmft_lambda_max,omitempty"`
 }
 
 func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -137,7 +144,13 @@ func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		rel := (sum - rule) / rule
 		out.SumRuleRelativeError = &rel
 	}
+	if out.DMFTLambdaMax, err = meanFieldLambdaMax(dir, cfg, w, *input); err != nil {
+		return err
+	}
 	if err := writeLyapunov(dir, &out, res); err != nil {
+		return err
+	}
+	if err := writeLyapunovFigure(dir, cfg, &out, res); err != nil {
 		return err
 	}
 	if *asJSON {

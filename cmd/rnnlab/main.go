@@ -45,6 +45,8 @@ func commands() []command {
 		{"import", "turn a network saved by PyTorch, NumPy or safetensors into a run directory", runImport},
 		{"init", "draw an untrained random network as a run directory", runInit},
 		{"lyapunov", "compute Lyapunov exponents of a run's network (per τ)", runLyapunov},
+		{"spectrum", "compare the eigenvalues of a run's W (and of ΔW = W − W_init) with the circular law", runSpectrum},
+		{"dmft", "print the mean-field theory of a random network at gain g: Δ₀, Δ(s), λ_max", runDMFT},
 		{"evaluate", "score a run's network on its task's test trials", runEvaluate},
 		{"config", "print a preset or config file resolved, with every default written out", runConfig},
 		{"simulate", "simulate a run's network on task trials and write the trajectories as .npz", runSimulate},
