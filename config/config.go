@@ -90,13 +90,18 @@ func thesisPreset() *Config {
 
 // demoPreset returns the "demo" preset: the thesis's task and training
 // procedure on a smaller, coarser network. It differs from the thesis preset
-// only in N = 100 units (instead of 500) and dt = 10 ms (instead of 1 ms, so
-// α = 0.1 and trials have 700 steps); every task time of the defaults is a
-// multiple of 10 ms. A training step then costs about 250 times less.
+// in N = 100 units (instead of 500) and dt = 10 ms (instead of 1 ms, so
+// α = 0.1 and trials have 700 steps; every task time of the defaults is a
+// multiple of 10 ms), and it starts W_out as the same draw as W_in, as the
+// thesis's code did. A training step costs about 250 times less.
 func demoPreset() *Config {
 	c := thesisPreset()
 	c.Model.N = 100
 	c.Model.DtMs = 10
+	// The thesis's code started W_out as the same draw as W_in. Without it,
+	// this small network settles on the mean target (precision ≈ 0.55)
+	// within the 750 steps, with it the plateaus separate by duration.
+	c.Model.ReadoutSameDraw = true
 	mustValidate(c, "demo")
 	return c
 }

@@ -23,7 +23,8 @@ Times training steps (forward pass, loss, BPTT and one Adam update) of a
 benchmark workload on random inputs and targets, after one untimed step:
   thesis  N=500, batch 32, T=1000, α=0.01, g=1.5, 1 input, 1 output, W_in and W_out train
   small   N=128, batch 64, T=200,  α=0.1,  g=1.5, 3 inputs, 1 output, W, W_in, W_out and b train
-These match the PyTorch reference script, so the two can be compared.`
+These match the project's PyTorch reference step (torch_ctrnn.py, timed
+beside rnnlab by scripts/bench-table.py; see docs/benchmarks.md).`
 
 type workload struct {
 	n, batch, steps, in, out int

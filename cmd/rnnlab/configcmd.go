@@ -17,7 +17,8 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("config", configUsage, stderr)
 	preset := fs.String("preset", "", "built-in config: "+strings.Join(config.PresetNames(), ", ")+" (default: the built-in defaults, the thesis preset with every seed derived from the run seed)")
 	path := fs.String("config", "", "TOML config `file` to resolve")
-	seed := fs.Int64("seed", -1, "run seed to apply")
+	var seed seedFlag
+	fs.Var(&seed, "seed", "run `seed` to apply")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,8 +41,8 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *seed >= 0 {
-		cfg.SetSeed(uint64(*seed))
+	if seed.set {
+		cfg.SetSeed(seed.value)
 	}
 	data, err := cfg.Encode()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/rnnlab/rnnlab/runio"
@@ -19,7 +20,7 @@ files carry the model config as JSON under the metadata key rnnlab_model;
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", exportUsage, stderr)
-	format := fs.String("format", "", "npz or safetensors")
+	format := fs.String("format", "", "npz or safetensors (default: from the --out extension)")
 	out := fs.String("out", "", "output `file`")
 	initial := fs.Bool("init", false, "export the weights before training (init.safetensors)")
 	rest, err := parseFlags(fs, args)
@@ -32,8 +33,19 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *out == "" {
 		return usagef("export: --out FILE is required")
 	}
+	if *format == "" {
+		switch {
+		case strings.HasSuffix(*out, ".npz"):
+			*format = "npz"
+		case strings.HasSuffix(*out, ".safetensors"):
+			*format = "safetensors"
+		}
+	}
 	if *format != "npz" && *format != "safetensors" {
-		return usagef("export: --format must be npz or safetensors, got %q", *format)
+		return usagef("export: --format must be npz or safetensors (or --out must end in .npz or .safetensors), got %q", *format)
+	}
+	if !strings.HasSuffix(*out, "."+*format) {
+		return usagef("export: --out %q does not end in .%s, the --format", *out, *format)
 	}
 	if _, _, _, err := openRun(rest[0]); err != nil {
 		return err
@@ -43,6 +55,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		name = runio.InitFile
 	}
 	path := runio.Path(rest[0], name)
+	if _, err := os.Stat(path); err != nil && *initial {
+		return fmt.Errorf("run %s has no initial weights (%s); an imported run has them only when imported with --init", rest[0], runio.InitFile)
+	}
 	st, err := runio.LoadSafetensors(path)
 	if err != nil {
 		return err

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/evaluate"
 	"github.com/rnnlab/rnnlab/report"
@@ -108,11 +110,32 @@ func flatMetrics(ev *evaluate.Result) map[string]float64 {
 	return m
 }
 
+// sortedKeys returns the keys of m in order, comparing the parts after the
+// last '.' as numbers when both are numbers, so durations list as 50, 150,
+// 300 rather than 150, 300, 50.
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		pi, si := splitLast(keys[i])
+		pj, sj := splitLast(keys[j])
+		if pi == pj {
+			a, errA := strconv.ParseFloat(si, 64)
+			b, errB := strconv.ParseFloat(sj, 64)
+			if errA == nil && errB == nil {
+				return a < b
+			}
+		}
+		return keys[i] < keys[j]
+	})
 	return keys
+}
+
+func splitLast(k string) (string, string) {
+	if i := strings.LastIndexByte(k, '.'); i >= 0 {
+		return k[:i], k[i+1:]
+	}
+	return "", k
 }

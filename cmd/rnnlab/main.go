@@ -66,9 +66,21 @@ func printUsage(w io.Writer) {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		fmt.Fprintf(os.Stderr, "\n%s: stopping after the current step; press Ctrl-C again to stop now\n", programName)
+		cancel()
+		<-signals
+		// Every file is written atomically, so stopping here leaves each
+		// one either old or complete; a run keeps its last checkpoint.
+		fmt.Fprintf(os.Stderr, "%s: stopped\n", programName)
+		os.Exit(130)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
 }
 
@@ -81,6 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "help", "-h", "--help":
+		if len(args) > 1 {
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
 		printUsage(stdout)
 		return exitOK
 	case "--version", "-version":

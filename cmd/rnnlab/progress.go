@@ -62,9 +62,16 @@ func (p *progress) epoch(st *train.State, epochs int) {
 	p.sumLoss, p.count = 0, 0
 }
 
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		fmt.Fprintln(p.out)
+// finish completes the bar after a finished run, or leaves it where it
+// stopped after a failure.
+func (p *progress) finish(done bool) {
+	if p.bar == nil {
+		return
 	}
+	if done {
+		p.bar.Finish()
+	} else {
+		p.bar.Exit()
+	}
+	fmt.Fprintln(p.out)
 }

@@ -15,6 +15,19 @@ func openRun(dir string) (*config.Config, task.Task, *model.Weights, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, nil, nil, usagef("%s is not a run directory", dir)
 	}
+	if _, err := os.Stat(runio.Path(dir, runio.ManifestFile)); err != nil {
+		return nil, nil, nil, usagef("%s is not a run directory (no %s)", dir, runio.ManifestFile)
+	}
+	if _, err := os.Stat(runio.Path(dir, runio.WeightsFile)); err != nil {
+		status := "unknown"
+		if man, err := runio.ReadManifest(dir); err == nil {
+			status = man.Status
+			if man.Reason != "" {
+				status += ": " + man.Reason
+			}
+		}
+		return nil, nil, nil, fmt.Errorf("run %s has no final weights yet (status %s); finish it with: rnnlab train --resume %s", dir, status, dir)
+	}
 	cfg, err := config.Load(runio.Path(dir, runio.ConfigFile))
 	if err != nil {
 		return nil, nil, nil, err

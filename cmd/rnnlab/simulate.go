@@ -69,8 +69,11 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(rest) != 1 {
 		return usagef("simulate: want one run directory, got %d arguments", len(rest))
 	}
-	if *out == "" || !strings.HasSuffix(*out, ".npz") {
+	if *out == "" {
 		return usagef("simulate: --out FILE.npz is required")
+	}
+	if !strings.HasSuffix(*out, ".npz") {
+		return usagef("simulate: --out must name a .npz file, got %q", *out)
 	}
 	if *dtype != "float64" && *dtype != "float32" {
 		return usagef("simulate: --dtype must be float64 or float32, got %q", *dtype)
@@ -156,8 +159,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := runio.SaveNPZ(*out, arrays); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d trials of %d steps, N = %d (arrays inputs, x, r, z, targets, mask, x0, time_ms, %s)\n",
-		*out, B, T, N, strings.Join(prefixed("cond_", names), ", "))
+	all := append([]string{"inputs", "x", "r", "z", "targets", "mask", "x0", "time_ms"}, prefixed("cond_", names)...)
+	fmt.Fprintf(stdout, "wrote %s: %d trials of %d steps, N = %d (arrays %s)\n", *out, B, T, N, strings.Join(all, ", "))
 	return nil
 }
 

@@ -35,7 +35,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	configPath := fs.String("config", "", "TOML config `file`")
 	preset := fs.String("preset", "", "built-in config: "+strings.Join(config.PresetNames(), ", "))
 	out := fs.String("out", "", "run `directory` to create")
-	seed := fs.Int64("seed", -1, "run seed (overrides the config; stream seeds not set in [seeds] derive from it)")
+	var seed seedFlag
+	fs.Var(&seed, "seed", "run `seed` (overrides the config; stream seeds not set in [seeds] derive from it)")
 	resume := fs.String("resume", "", "continue the run in `directory` from its last checkpoint")
 	force := fs.Bool("force", false, "replace an existing run directory")
 	threads := fs.Int("threads", runtime.NumCPU(), "goroutines working on a batch (results do not depend on it)")
@@ -54,7 +55,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("train: --threads must be at least 1, got %d", *threads)
 	}
 	if *resume != "" {
-		if *configPath != "" || *preset != "" || *out != "" || *seed >= 0 || *connectivity != "" {
+		if *configPath != "" || *preset != "" || *out != "" || seed.set || *connectivity != "" {
 			return usagef("train: --resume takes the config from the run directory; drop --config, --preset, --out, --seed and --connectivity")
 		}
 		return resumeRun(ctx, *resume, *threads, *maxMemory, stdout, stderr)
@@ -74,8 +75,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *seed >= 0 {
-		cfg.SetSeed(uint64(*seed))
+	if seed.set {
+		cfg.SetSeed(seed.value)
 	}
 	if *connectivity != "" {
 		cfg.Model.ConnectivityFile = *connectivity
@@ -145,6 +146,9 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 	var j0 []float64
 	if cfg.Model.ConnectivityFile != "" {
 		if j0, err = loadConnectivity(cfg.Model.ConnectivityFile, cfg.Model.ConnectivityKey, cfg.Model.N); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, &config.Error{Key: "model.connectivity_file", Msg: err.Error()}
+			}
 			return nil, err
 		}
 	}
@@ -161,7 +165,10 @@ func newRun(ctx context.Context, cfg *config.Config, dir string, force bool, thr
 		return nil, err
 	}
 	if err := runio.CreateRunDir(dir, force); err != nil {
-		return nil, usagef("train: %v (or continue it with --resume %s)", err, dir)
+		if _, serr := os.Stat(runio.Path(dir, runio.ManifestFile)); serr == nil && !force {
+			return nil, usagef("train: %v, or continue it with --resume %s", err, dir)
+		}
+		return nil, usagef("train: %v", err)
 	}
 	if err := runio.WriteBytesAtomic(runio.Path(dir, runio.ConfigFile), encoded); err != nil {
 		return nil, err
@@ -196,6 +203,9 @@ func metricColumns(trainable []string) []string {
 
 // resumeRun continues a run directory from its checkpoint.
 func resumeRun(ctx context.Context, dir string, threads int, maxMemoryGiB float64, stdout, stderr io.Writer) error {
+	if _, err := os.Stat(runio.Path(dir, runio.ManifestFile)); err != nil {
+		return usagef("train: %s is not a run directory (no %s)", dir, runio.ManifestFile)
+	}
 	cfg, err := config.Load(runio.Path(dir, runio.ConfigFile))
 	if err != nil {
 		return err
@@ -237,7 +247,11 @@ func resumeRun(ctx context.Context, dir string, threads int, maxMemoryGiB float6
 	if err := runio.WriteManifest(dir, man); err != nil {
 		return err
 	}
-	slog.Info("resuming run", "dir", dir, "step", lastStep)
+	if state == nil {
+		slog.Info("no checkpoint yet (none is written before the first epoch ends); training restarts from init.safetensors", "dir", dir)
+	} else {
+		slog.Info("resuming run", "dir", dir, "step", lastStep)
+	}
 	setup := &train.Setup{Model: cfg.Model, Train: cfg.Train, Task: tk, Init: init, Threads: threads}
 	if err := checkMemory(setup, maxMemoryGiB); err != nil {
 		return err
@@ -284,15 +298,18 @@ func trainLoop(ctx context.Context, dir string, s *train.Setup, resume *train.St
 		},
 	}
 	final, err := train.Run(ctx, s, resume, hooks)
-	prog.finish()
+	prog.finish(err == nil)
 	if err != nil {
+		if ctx.Err() != nil {
+			err = errors.New("interrupted by a signal")
+		}
 		fail(dir, man, err)
 		var nf *train.NonFiniteError
 		if errors.As(err, &nf) {
 			return nil, fmt.Errorf("%w; the last good checkpoint is in %s", err, ckpt)
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("training interrupted; continue with: rnnlab train --resume %s", dir)
+			return nil, fmt.Errorf("training interrupted; continue from the last checkpoint with: rnnlab train --resume %s", dir)
 		}
 		return nil, err
 	}
@@ -318,6 +335,9 @@ func trainLoop(ctx context.Context, dir string, s *train.Setup, resume *train.St
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "run directory: %s\n", dir)
+	if _, ok := man.Metrics["precision"]; ok {
+		fmt.Fprintf(stdout, "  (precision is a mean squared error on the test trials: lower is better)\n")
+	}
 	for _, k := range sortedKeys(man.Metrics) {
 		fmt.Fprintf(stdout, "  %-28s %.6g\n", k, man.Metrics[k])
 	}
