@@ -51,3 +51,38 @@ func TestInitThenLyapunovJSON(t *testing.T) {
 		t.Errorf("--k 41 for N = 40: exit %d, want %d", code, exitUsage)
 	}
 }
+
+func TestLyapunovPeriodsSplitTheAverage(t *testing.T) {
+	// Two periods that tile the trial must average, weighted by their
+	// time, to the exponent of the whole observation.
+	out := filepath.Join(t.TempDir(), "rand")
+	if code, _, stderr := runCLI(t, "init", "--n", "60", "--g", "2", "--tau", "10", "--dt", "1", "--out", out); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "lyapunov", out, "--input", "task", "--duration", "50", "--burn-in", "20",
+		"--frame-burn-in", "5", "--periods", "early=0-400,late=400-1000", "--json")
+	if code != 0 {
+		t.Fatalf("lyapunov: exit %d: %s", code, stderr)
+	}
+	var res struct {
+		LambdaMax float64 `json:"lambda_max"`
+		Periods   map[string]struct {
+			LambdaMax float64 `json:"lambda_max"`
+			TimeTau   float64 `json:"time_tau"`
+		} `json:"periods"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	early, late := res.Periods["early"], res.Periods["late"]
+	if math.Abs(early.TimeTau+late.TimeTau-50) > 1e-9 {
+		t.Errorf("period times %v + %v τ, want the 50 τ observed", early.TimeTau, late.TimeTau)
+	}
+	mean := (early.LambdaMax*early.TimeTau + late.LambdaMax*late.TimeTau) / 50
+	if math.Abs(mean-res.LambdaMax) > 1e-9 {
+		t.Errorf("time-weighted period mean %v, whole observation %v", mean, res.LambdaMax)
+	}
+	if code, _, _ := runCLI(t, "lyapunov", out, "--periods", "a=0-10"); code != exitUsage {
+		t.Errorf("--periods without --input task: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -55,6 +55,8 @@ type lyapunovJSON struct {
 	// SumRuleRelativeError compares Σλᵢ with the accumulated
 	// log-determinants when K = N.
 	SumRuleRelativeError *float64 `json:"sum_rule_relative_error,omitempty"`
+	// Periods holds the exponents accumulated inside each --periods window.
+	Periods map[string]periodJSON `json:"periods,omitempty"`
 	// DMFTLambdaMax is the mean-field λ_max for N → ∞ when the run is an
 	// untrained random network (see meanFieldLambdaMax).
 	DMFTLambdaMax *float64 `json:"dmft_lambda_max,omitempty"`
@@ -71,6 +73,7 @@ func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	duration := fs.Float64("duration", lyapunov.DefaultDuration, "observation time in τ")
 	qrEvery := fs.Float64("qr-every", lyapunov.DefaultQREvery, "re-orthonormalisation interval in τ")
 	seed := fs.Uint64("seed", 1, "seed of the start state and the initial frame")
+	periodsFlag := fs.String("periods", "", "`NAME=START-END,...` trial-time windows in ms for exponents per task period (with --input task; re-orthonormalises every step)")
 	x0 := fs.String("x0", "random", "start state: random (x ~ N(0,1)) or stored (the run's x0)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	rest, err := parseFlags(fs, args)
@@ -127,6 +130,22 @@ func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			copy(u, tr.Input[t*w.I:(t+1)*w.I])
 		}
 	}
+	var acc *periodAccumulator
+	if *periodsFlag != "" {
+		if *input != "task" {
+			return usagef("lyapunov: --periods needs --input task")
+		}
+		periods, err := parsePeriods(*periodsFlag)
+		if err != nil {
+			return usagef("lyapunov: %v", err)
+		}
+		alpha := cfg.Model.Alpha()
+		opts.QREvery = alpha
+		*qrEvery = alpha
+		offset := phaseSteps(opts.BurnIn, lyapunov.DefaultBurnIn, alpha) + phaseSteps(opts.FrameBurnIn, lyapunov.DefaultFrameBurnIn, alpha)
+		acc = newPeriodAccumulator(periods, offset, tk.Steps(), alpha, cfg.Model.DtMs, *k)
+		opts.Observer = acc.observe
+	}
 	res, err := lyapunov.Spectrum(w, act, cfg.Model.Alpha(), opts)
 	if err != nil {
 		return fmt.Errorf("lyapunov %s: %w", dir, err)
@@ -135,6 +154,9 @@ func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		KaplanYorkeAtLeast: res.KaplanYorkeAtLeast, EntropyRate: res.EntropyRate, EntropyAtLeast: res.EntropyAtLeast,
 		Units: lyapunov.Units, TauMs: cfg.Model.TauMs, N: w.N, K: *k, Alpha: cfg.Model.Alpha(), Input: *input,
 		BurnInTau: *burnIn, DurationTau: *duration, QREveryTau: *qrEvery, Seed: *seed}
+	if acc != nil {
+		out.Periods = acc.results()
+	}
 	if opts.CheckSumRule {
 		sum := 0.0
 		for _, l := range res.Exponents {
