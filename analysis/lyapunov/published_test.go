@@ -219,3 +219,35 @@ func TestLambdaMaxStepSize(t *testing.T) {
 		})
 	}
 }
+
+// TestLambdaMaxGrowsWithN checks that finite size lowers λ_max and that the
+// estimate grows toward the mean-field value 0.2315 per τ (g = 3, α = 0.1;
+// Engelken, Wolf & Abbott; Clark) as N goes from 250 to 1000: the median of
+// three networks over 500 τ at each size.
+func TestLambdaMaxGrowsWithN(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("nine networks up to N = 1000 take about 20 s")
+	}
+	const theory = 0.2315
+	var medians []float64
+	for _, n := range []int{250, 500, 1000} {
+		var lambdas []float64
+		for seed := uint64(1); seed <= 3; seed++ {
+			lambdas = append(lambdas, lambdaMaxOf(t, n, 3, 0.1, seed, Options{Duration: 500}).LambdaMax)
+		}
+		medians = append(medians, median(lambdas))
+		t.Logf("N = %d: λ_max = %.4f per τ, median %.4f", n, lambdas, median(lambdas))
+	}
+	if !(medians[0] < medians[2]) {
+		t.Errorf("median λ_max %.4f at N = 250 is not below %.4f at N = 1000", medians[0], medians[2])
+	}
+	for i, m := range medians {
+		if m > theory+0.01 {
+			t.Errorf("median λ_max %.4f at size %d is above the N → ∞ value %.4f", m, i, theory)
+		}
+	}
+	if d250, d1000 := theory-medians[0], theory-medians[2]; !(d1000 < d250) {
+		t.Errorf("N = 1000 is %.4f below the theory, N = 250 %.4f: no growth toward it", d1000, d250)
+	}
+}
