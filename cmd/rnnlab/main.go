@@ -49,6 +49,7 @@ func commands() []command {
 		{"spectrum", "compare the eigenvalues of a run's W (and of ΔW = W − W_init) with the circular law", runSpectrum},
 		{"gainsweep", "train one network per gain g and seed; relate λ_max before training to precision after", runGainSweep},
 		{"dmft", "print the mean-field theory of a random network at gain g: Δ₀, Δ(s), λ_max", runDMFT},
+		{"ensemble", "train and analyse one network per seed; correlate precision with activity and weight features", runEnsemble},
 		{"analyze", "PCA, geometry, weight alignment and analytic readout of a pulse-duration run's activity", runAnalyze},
 		{"evaluate", "score a run's network on its task's test trials", runEvaluate},
 		{"config", "print a preset or config file resolved, with every default written out", runConfig},
