@@ -136,3 +136,24 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	return &m, nil
 }
+
+// WriteAnalysis writes an analysis's summary as DIR/analysis/<name>.json
+// (indented JSON) and, when arrays is not nil, its arrays as
+// DIR/analysis/<name>.npz, both atomically, creating the directory.
+func WriteAnalysis(dir, name string, summary any, arrays []Tensor) error {
+	adir := Path(dir, AnalysisDir)
+	if err := os.MkdirAll(adir, 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(summary, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := WriteBytesAtomic(Path(adir, name+".json"), append(data, '\n')); err != nil {
+		return err
+	}
+	if arrays == nil {
+		return nil
+	}
+	return SaveNPZ(Path(adir, name+".npz"), arrays)
+}

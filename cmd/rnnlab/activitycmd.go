@@ -353,17 +353,6 @@ func addMeanField(out *activityJSON, dir string, cfg *config.Config, w *model.We
 // writeActivity stores the result as DIR/analysis/activity.json and its
 // arrays as activity.npz.
 func writeActivity(dir string, out *activityJSON) error {
-	adir := runio.Path(dir, runio.AnalysisDir)
-	if err := os.MkdirAll(adir, 0o755); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := runio.WriteBytesAtomic(runio.Path(adir, "activity.json"), append(data, '\n')); err != nil {
-		return err
-	}
 	ac := out.Autocorrelation
 	arrays := []runio.Tensor{
 		{Name: "lag_tau", Shape: []int{len(ac.LagTau)}, F64: ac.LagTau},
@@ -373,7 +362,7 @@ func writeActivity(dir string, out *activityJSON) error {
 	if out.DMFTAutocorrelation != nil {
 		arrays = append(arrays, runio.Tensor{Name: "dmft_autocorrelation", Shape: []int{len(out.DMFTAutocorrelation)}, F64: out.DMFTAutocorrelation})
 	}
-	return runio.SaveNPZ(runio.Path(adir, "activity.npz"), arrays)
+	return runio.WriteAnalysis(dir, "activity", out, arrays)
 }
 
 // writeActivityFigure draws DIR/figures/activity.png and .svg.

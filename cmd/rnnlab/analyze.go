@@ -199,15 +199,7 @@ func loadInitWeights(dir string, w *model.Weights) (*model.Weights, error) {
 }
 
 func writeAnalyzeJSON(dir string, out *analyzeJSON) error {
-	adir := runio.Path(dir, runio.AnalysisDir)
-	if err := os.MkdirAll(adir, 0o755); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	return runio.WriteBytesAtomic(runio.Path(adir, "analyze.json"), append(data, '\n'))
+	return runio.WriteAnalysis(dir, "analyze", out, nil)
 }
 
 func printAnalyze(stdout io.Writer, out *analyzeJSON) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/rnnlab/rnnlab/analysis/lyapunov"
@@ -191,17 +190,6 @@ func runLyapunov(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // writeLyapunov stores the result as DIR/analysis/lyapunov.json and the
 // exponents and convergence trace as lyapunov.npz.
 func writeLyapunov(dir string, out *lyapunovJSON, res *lyapunov.Result) error {
-	adir := runio.Path(dir, runio.AnalysisDir)
-	if err := os.MkdirAll(adir, 0o755); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := runio.WriteBytesAtomic(runio.Path(adir, "lyapunov.json"), append(data, '\n')); err != nil {
-		return err
-	}
 	c := res.Convergence
 	arrays := []runio.Tensor{
 		{Name: "lyapunov_exponents", Shape: []int{len(res.Exponents)}, F64: res.Exponents},
@@ -209,7 +197,7 @@ func writeLyapunov(dir string, out *lyapunovJSON, res *lyapunov.Result) error {
 		{Name: "convergence_lambda_max", Shape: []int{len(c.LambdaMax)}, F64: nonNil(c.LambdaMax)},
 		{Name: "convergence_sum", Shape: []int{len(c.Sum)}, F64: nonNil(c.Sum)},
 	}
-	return runio.SaveNPZ(runio.Path(adir, "lyapunov.npz"), arrays)
+	return runio.WriteAnalysis(dir, "lyapunov", out, arrays)
 }
 
 func nonNil(v []float64) []float64 {

@@ -237,22 +237,11 @@ func loadInitW(dir string, n int) ([]float64, error) {
 // writeSpectrum stores the result as DIR/analysis/spectrum.json and the
 // eigenvalues as spectrum.npz.
 func writeSpectrum(dir string, out *spectrumJSON) error {
-	adir := runio.Path(dir, runio.AnalysisDir)
-	if err := os.MkdirAll(adir, 0o755); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := runio.WriteBytesAtomic(runio.Path(adir, "spectrum.json"), append(data, '\n')); err != nil {
-		return err
-	}
 	arrays := eigenTensors("", &out.spectrumSummary)
 	if out.DeltaW != nil {
 		arrays = append(arrays, eigenTensors("delta_w_", out.DeltaW)...)
 	}
-	return runio.SaveNPZ(runio.Path(adir, "spectrum.npz"), arrays)
+	return runio.WriteAnalysis(dir, "spectrum", out, arrays)
 }
 
 func eigenTensors(prefix string, s *spectrumSummary) []runio.Tensor {
