@@ -1,4 +1,5 @@
-// Package report draws the training figures of a run directory.
+// Package report draws the figures of a run directory: training, analyses,
+// sweeps and ensembles.
 //
 // # Figures
 //
@@ -10,6 +11,20 @@
 //	                                                          mean over the last epoch, epoch axis on top
 //	GradNorms       grad_norms.png, grad_norms.svg            gradient norm per weight group, log y axis
 //	ExampleTrials   example_trials.png, example_trials.svg    inputs, target and output of a few trials
+//
+// The analysis figures follow the same rules (rnnlab command in brackets):
+//
+//	LyapunovConvergence      lyapunov_convergence      running λ_max over observation time [lyapunov]
+//	Spectrum                 spectrum                  eigenvalues of W and ΔW in the complex plane [spectrum]
+//	MeanFieldAutocorrelation dmft_autocorrelation      mean-field Δ(s)/Δ₀, linear and log [dmft]
+//	ActivityAutocorrelation  activity                  population autocorrelation with its half-time [activity]
+//	PCTrajectories           name given by the caller  trials in PC1–PC2, PC1–PC3, PC2–PC3 [analyze]
+//	VarianceExplained        name given by the caller  explained and cumulative variance [analyze]
+//	DistanceVsValue          name given by the caller  trajectory distance against a condition [analyze]
+//	ReadoutComparison        name given by the caller  trained against fitted readout [analyze]
+//	GainSweep                gainsweep                 precision and λ_max against g [gainsweep]
+//	EnsembleCorrelations     ensemble_correlations     precision against each feature [ensemble]
+//	EnsembleFeatures         ensemble_features         mean ± SD of each feature [ensemble]
 //
 // Both files are written atomically with [runio.WriteBytesAtomic], so a
 // crash leaves either the previous figure or the complete new one. An
