@@ -47,9 +47,11 @@ type analyzeResult struct {
 		} `json:"cos_in_out"`
 	} `json:"alignment"`
 	Readout *struct {
-		Lambda         float64 `json:"lambda"`
-		K              int     `json:"k"`
-		Interpretation string  `json:"interpretation"`
+		Lambda         float64   `json:"lambda"`
+		Lambdas        []float64 `json:"lambdas"`
+		AtGridEdge     bool      `json:"lambda_at_grid_edge"`
+		K              int       `json:"k"`
+		Interpretation string    `json:"interpretation"`
 		Outputs        []struct {
 			CosFull               float64  `json:"cos_full"`
 			CosSubspace           float64  `json:"cos_subspace"`
@@ -154,6 +156,9 @@ func TestAnalyzeThesisA1(t *testing.T) {
 	r := res.Readout
 	if len(r.Outputs) != 1 || r.Interpretation == "" || r.K < 1 {
 		t.Fatalf("readout: %d outputs, k = %d, interpretation %q", len(r.Outputs), r.K, r.Interpretation)
+	}
+	if edge := r.Lambda == r.Lambdas[0] || r.Lambda == r.Lambdas[len(r.Lambdas)-1]; r.AtGridEdge != edge {
+		t.Errorf("lambda_at_grid_edge = %v for λ = %v on the grid %v", r.AtGridEdge, r.Lambda, r.Lambdas)
 	}
 	o := r.Outputs[0]
 	checkUnit(t, "readout cos_full", o.CosFull, -1)

@@ -131,15 +131,20 @@ const readoutInterpretation = "A readout component outside the subspace that the
 
 // readoutJSON is the readout section of analyze.json.
 type readoutJSON struct {
-	Trials           int             `json:"trials"`
-	TrainTrials      int             `json:"train_trials"`
-	ValidationTrials int             `json:"validation_trials"`
-	Seed             uint64          `json:"seed"`
-	EveryTau         float64         `json:"every_tau"`
-	Samples          int             `json:"samples"`
-	Lambda           float64         `json:"lambda"`
-	Lambdas          []float64       `json:"lambdas"`
-	ValidationMSEs   []float64       `json:"validation_mse_per_lambda"`
+	Trials           int       `json:"trials"`
+	TrainTrials      int       `json:"train_trials"`
+	ValidationTrials int       `json:"validation_trials"`
+	Seed             uint64    `json:"seed"`
+	EveryTau         float64   `json:"every_tau"`
+	Samples          int       `json:"samples"`
+	Lambda           float64   `json:"lambda"`
+	Lambdas          []float64 `json:"lambdas"`
+	ValidationMSEs   []float64 `json:"validation_mse_per_lambda"`
+	// LambdaAtGridEdge reports that validation chose the smallest or the
+	// largest λ of the grid, so the best penalty may lie outside it: with
+	// the smallest, the fit is nearly unpenalised and leans on directions
+	// of low variance, which lowers cos_subspace.
+	LambdaAtGridEdge bool            `json:"lambda_at_grid_edge"`
 	K                int             `json:"k"`
 	Outputs          []readoutOutput `json:"outputs"`
 	Interpretation   string          `json:"interpretation"`
@@ -214,7 +219,8 @@ func (a *analysis) readoutSection(ctx context.Context, dir string) (*readoutJSON
 	out := &readoutJSON{Trials: a.opt.readoutTrials, TrainTrials: nTrain, ValidationTrials: a.opt.readoutTrials - nTrain,
 		Seed: a.opt.seed, EveryTau: float64(stride) * a.cfg.Model.Alpha(), Samples: (len(train.X) + len(val.X)) / N,
 		Lambda: ridge.Lambda, Lambdas: vsel.Lambdas, ValidationMSEs: vsel.MSE, K: k,
-		Interpretation: readoutInterpretation}
+		LambdaAtGridEdge: ridge.Lambda == lambdas[0] || ridge.Lambda == lambdas[len(lambdas)-1],
+		Interpretation:   readoutInterpretation}
 	trained := &readout.Ridge{Lambda: 0, N: N, O: O, W: a.w.WOut, B: a.w.BOut}
 	var arrays []runio.Tensor
 	var fig report.ReadoutFigure
