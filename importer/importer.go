@@ -1,7 +1,7 @@
 // Package importer turns networks trained elsewhere (PyTorch checkpoints,
 // safetensors and NumPy .npz files) into rnnlab weights through explicit
-// name mappings. Names are never guessed from shapes: a mapping says which
-// array is which weight group, and every shape is checked against it.
+// name mappings. Names are never guessed from shapes: a mapping names the
+// array of each weight group, and every shape is checked against it.
 package importer
 
 import (
@@ -132,8 +132,8 @@ func CheckGroups(m Mapping) error {
 }
 
 // Build evaluates the mapping on the source. N comes from W (N×N), I from
-// W_in (N×I) and O from W_out (O×N); every other array must match these
-// sizes exactly, after its transpose if the mapping asks for one.
+// W_in (N×I) and O from W_out (O×N). Every other array must match these
+// sizes exactly, after the transpose the mapping requests, if any.
 func Build(src *Source, m Mapping) (*model.Weights, error) {
 	if err := CheckGroups(m); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)

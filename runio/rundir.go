@@ -114,13 +114,19 @@ func CreateRunDir(dir string, force bool) error {
 	return nil
 }
 
+// WriteJSON writes v as indented JSON with a final newline to path,
+// atomically.
+func WriteJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return WriteBytesAtomic(path, append(data, '\n'))
+}
+
 // WriteManifest writes m to dir/manifest.json atomically.
 func WriteManifest(dir string, m *Manifest) error {
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return WriteBytesAtomic(Path(dir, ManifestFile), append(data, '\n'))
+	return WriteJSON(Path(dir, ManifestFile), m)
 }
 
 // ReadManifest reads dir/manifest.json.
@@ -145,11 +151,7 @@ func WriteAnalysis(dir, name string, summary any, arrays []Tensor) error {
 	if err := os.MkdirAll(adir, 0o755); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(summary, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := WriteBytesAtomic(Path(adir, name+".json"), append(data, '\n')); err != nil {
+	if err := WriteJSON(Path(adir, name+".json"), summary); err != nil {
 		return err
 	}
 	if arrays == nil {

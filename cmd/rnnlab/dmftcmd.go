@@ -203,11 +203,7 @@ func writeDMFT(dir string, res *dmftJSON, sol *dmft.Solution) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := runio.WriteBytesAtomic(filepath.Join(dir, "dmft.json"), append(data, '\n')); err != nil {
+	if err := runio.WriteJSON(filepath.Join(dir, "dmft.json"), res); err != nil {
 		return err
 	}
 	if res.Autocorrelation == nil {

@@ -240,13 +240,7 @@ func expandRunDirs(runList, runGlob string) ([]string, error) {
 // runConfig returns the resolved config of the run with the given seed and
 // checks that its task is pulse-duration, the one task analyze supports.
 func (s *ensembleSettings) runConfig(seed uint64) (*config.Config, error) {
-	var cfg *config.Config
-	var err error
-	if s.configPath != "" {
-		cfg, err = config.Load(s.configPath)
-	} else {
-		cfg, err = config.Preset(s.preset)
-	}
+	cfg, err := loadConfigOrPreset(s.configPath, s.preset)
 	if err != nil {
 		return nil, err
 	}

@@ -334,11 +334,7 @@ func writeEnsemble(s *ensembleSettings, rows []ensembleRow) (*ensembleJSON, erro
 	if err := runio.WriteBytesAtomic(runio.Path(s.out, "ensemble.csv"), ensembleCSV(rows)); err != nil {
 		return nil, err
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := runio.WriteBytesAtomic(runio.Path(s.out, "ensemble.json"), append(data, '\n')); err != nil {
+	if err := runio.WriteJSON(runio.Path(s.out, "ensemble.json"), out); err != nil {
 		return nil, err
 	}
 	fig := ensembleFigureData(out)

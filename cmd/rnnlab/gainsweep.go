@@ -203,13 +203,7 @@ func (s *gainSweepSettings) check(gainList, seedList string) error {
 // runConfig returns the resolved config of the run at gain g and seed. It
 // also checks that the task has the precision metric.
 func (s *gainSweepSettings) runConfig(g float64, seed uint64) (*config.Config, error) {
-	var cfg *config.Config
-	var err error
-	if s.configPath != "" {
-		cfg, err = config.Load(s.configPath)
-	} else {
-		cfg, err = config.Preset(s.preset)
-	}
+	cfg, err := loadConfigOrPreset(s.configPath, s.preset)
 	if err != nil {
 		return nil, err
 	}

@@ -152,11 +152,7 @@ func (s *gainSweepSettings) initLyapunov(dir string, seed uint64) (*runLyapunovJ
 	if err := os.MkdirAll(filepath.Dir(cachePath), 0o755); err != nil {
 		return nil, err
 	}
-	data, err := json.MarshalIndent(want, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := runio.WriteBytesAtomic(cachePath, append(data, '\n')); err != nil {
+	if err := runio.WriteJSON(cachePath, want); err != nil {
 		return nil, err
 	}
 	return &want, nil
@@ -225,11 +221,7 @@ func writeGainSweep(s *gainSweepSettings, rows []gainSweepRow) (*gainSweepJSON, 
 	if err := runio.WriteBytesAtomic(runio.Path(s.out, "gainsweep.csv"), gainSweepCSV(rows)); err != nil {
 		return nil, err
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := runio.WriteBytesAtomic(runio.Path(s.out, "gainsweep.json"), append(data, '\n')); err != nil {
+	if err := runio.WriteJSON(runio.Path(s.out, "gainsweep.json"), out); err != nil {
 		return nil, err
 	}
 	return out, report.GainSweep(runio.Path(s.out, runio.FiguresDir), gainSweepFigureData(out))

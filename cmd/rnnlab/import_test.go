@@ -174,7 +174,7 @@ func TestImportTorchRNNThenSimulate(t *testing.T) {
 	if tk.Name() != "none" || cfg.Model.Alpha() != 1 || w.I != 3 || w.O != 2 {
 		t.Errorf("task %s, α = %v, I = %d, O = %d; want none, 1, 3, 2", tk.Name(), cfg.Model.Alpha(), w.I, w.O)
 	}
-	// A run without targets cannot be trained, and says so.
+	// Training a run without targets exits 2 with a message naming task none.
 	code, _, stderr = runCLI(t, "train", "--config", filepath.Join(out, runio.ConfigFile), "--out", filepath.Join(t.TempDir(), "t"))
 	if code != exitUsage || !strings.Contains(stderr, "none") {
 		t.Errorf("training on task none: exit %d, stderr %q", code, stderr)

@@ -214,7 +214,7 @@ func sourceFile(role string, s *importer.Source) runio.SourceFile {
 // checkTorchRNN rejects nn.RNN state dicts the torch-rnn preset would
 // import wrongly (more layers, bidirectional) and drops the biases of an
 // nn.RNN or nn.Linear built with bias=False. PyTorch does not store the
-// nonlinearity in the state dict, so a ReLU nn.RNN cannot be told apart:
+// nonlinearity in the state dict, so a ReLU nn.RNN cannot be detected and
 // the preset assumes tanh.
 func checkTorchRNN(src *importer.Source, o importer.PresetOptions, m importer.Mapping) error {
 	p := ""

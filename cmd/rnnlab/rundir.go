@@ -47,3 +47,12 @@ func openRun(dir string) (*config.Config, task.Task, *model.Weights, error) {
 	}
 	return cfg, tk, w, nil
 }
+
+// loadConfigOrPreset reads the config file at path, or the named preset
+// when path is empty.
+func loadConfigOrPreset(path, preset string) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path)
+	}
+	return config.Preset(preset)
+}
