@@ -4,6 +4,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/rnnlab/rnnlab/internal/fuzzguard"
 )
 
 // FuzzParse checks that Parse never panics, that every error is an *Error,
@@ -26,6 +28,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("name = \"x\"\nseed = 3\n[seeds]\nconnectivity = 5\n[model]\nn = 10\ndt_ms = 10\n[task]\nonset_ms = 2000\n[train]\ntrials = 40\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzguard.Start(fuzzguard.Limit)()
 		checkKeyLinesCover(t, string(data))
 
 		c, err := Parse(data, "fuzz.toml")

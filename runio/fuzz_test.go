@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rnnlab/rnnlab/internal/fuzzguard"
 )
 
 // The fuzz targets check that the readers return an error, never panic, on
@@ -50,6 +52,7 @@ func FuzzReadSafetensors(f *testing.F) {
 	f.Add([]byte{})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzguard.Start(fuzzguard.Limit)()
 		s, err := ReadSafetensors(data, "fuzz.safetensors")
 		if err != nil {
 			if s != nil {
@@ -98,6 +101,7 @@ func FuzzReadNPY(f *testing.F) {
 	f.Add(npyFile(3, npyDict("'<i8'", "False", "()"), make([]byte, 8)))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzguard.Start(fuzzguard.Limit)()
 		got, err := ReadNPY(bytes.NewReader(data), "fuzz.npy")
 		// The streaming path, without the input size, must agree.
 		streamed, streamErr := ReadNPY(onlyReader{bytes.NewReader(data)}, "fuzz.npy")
@@ -148,6 +152,7 @@ func FuzzReadNPZ(f *testing.F) {
 	addFileSeed(f, "numpy_arrays_compressed.npz")
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzguard.Start(fuzzguard.Limit)()
 		checkNPZEntryMatchesNPY(t, data)
 
 		tensors, err := ReadNPZ(data, "fuzz.npz")

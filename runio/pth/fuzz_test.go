@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rnnlab/rnnlab/internal/fuzzguard"
 )
 
 // FuzzRead checks that no input makes the reader panic, and that every file
@@ -31,6 +33,7 @@ func FuzzRead(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzguard.Start(fuzzguard.Limit)()
 		file, err := read(data)
 		if err != nil {
 			if file != nil {
