@@ -77,15 +77,23 @@ type chunk[F kernel.Float] struct {
 	// ((T/every)+1)×Bc×N, when every > 0.
 	xs       []F
 	x, pre   []F
+	u        []F // T×Bc×I, the trials' inputs in the training type
 	dz       []F // T×Bc×O, ∂L/∂z
 	a, aNext []F // Bc×N adjoints ∂L/∂x(s) and ∂L/∂x(s+1)
-	v, e     []F // Bc×N scratch
-	eps      []F
-	grad     [numGroups][]F
+	v        []F // Bc×N scratch
+	eps      []F // Bc×N noise of one step
+	// winT is W_inᵀ (I×N) and gradInT the gradient of W_in accumulated in
+	// that layout, so each input's weights are contiguous.
+	winT, gradInT []F
+	grad          [numGroups][]F
+	// blocks are the unit boundaries of the column blocks (see unitBlocks),
+	// and team the goroutines that share them.
+	blocks []int
+	team   *team
 }
 
 func newChunk[F kernel.Float](n, in, out, bc, T, every int) *chunk[F] {
-	c := &chunk[F]{bc: bc, T: T, every: every}
+	c := &chunk[F]{bc: bc, T: T, every: every, blocks: unitBlocks(n), team: newTeam(1)}
 	if every > 0 {
 		c.r = make([]F, (every+1)*bc*n)
 		c.xs = make([]F, (T/every+1)*bc*n)
@@ -94,12 +102,14 @@ func newChunk[F kernel.Float](n, in, out, bc, T, every int) *chunk[F] {
 	}
 	c.x = make([]F, bc*n)
 	c.pre = make([]F, bc*n)
+	c.u = make([]F, T*bc*in)
 	c.dz = make([]F, T*bc*out)
 	c.a = make([]F, bc*n)
 	c.aNext = make([]F, bc*n)
 	c.v = make([]F, bc*n)
-	c.e = make([]F, bc*n)
-	c.eps = make([]F, n)
+	c.eps = make([]F, bc*n)
+	c.winT = make([]F, in*n)
+	c.gradInT = make([]F, in*n)
 	sizes := groupSizes(n, in, out)
 	for g := range c.grad {
 		c.grad[g] = make([]F, sizes[g])
@@ -114,7 +124,7 @@ func chunkBytes(n, in, out, bc, T, every, size int) int64 {
 		rows = int64(every+1) + int64(T/every+1)
 	}
 	perStep := int64(bc) * int64(n)
-	total := rows*perStep + int64(T)*int64(bc)*int64(out) + 6*perStep + int64(n)
+	total := rows*perStep + int64(T)*int64(bc)*int64(in+out) + 6*perStep + 2*int64(n)*int64(in)
 	total += int64(n*n + 2*n*in + 2*n*out + 2*n + out) // gradients
 	return total * int64(size)
 }
@@ -156,6 +166,11 @@ func tanhInto[F kernel.Float](dst, src []F) {
 //	∂L/∂b    = α·Σ_s a(s)              ∂L/∂x0   = Σ_trials a(0)
 //	∂L/∂W_out = Σ_t ∂L/∂z(t)·r(t+1)ᵀ   ∂L/∂b_out = Σ_t ∂L/∂z(t)
 //
+// Every step's work is split into the column blocks c.blocks of units and
+// shared by c.team: a block computes its units' currents, rates and
+// adjoints for all the chunk's trials and its rows of the gradients, so no
+// sum crosses blocks and the result does not depend on the team's size.
+//
 // With gradient checkpointing (c.every = k > 0) the forward pass keeps only
 // x at every k-th step, and the backward pass recomputes each segment of k
 // steps from its checkpoint before running back through it. The recomputed
@@ -168,13 +183,19 @@ func tanhInto[F kernel.Float](dst, src []F) {
 // O(T·Bc·N²) more when W trains.
 func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, batchSize int,
 	train *[numGroups]bool, sigma float64, noise noiseSource[F]) float64 {
-	n, out, T, bc := p.n, p.out, c.T, c.bc
+	n, in, out, T, bc := p.n, p.in, p.out, c.T, c.bc
 	rows := bc * n
 	for g := range c.grad {
 		clear(c.grad[g])
 	}
+	clear(c.gradInT)
+	for i, row := 0, p.groups[gWIn]; i < n; i++ {
+		for k := range in {
+			c.winT[k*n+i] = row[i*in+k]
+		}
+	}
 
-	// Per-trial loss weight 1/(B·O·C_b).
+	// Per-trial loss weight 1/(B·O·C_b), and the inputs step by step.
 	weight := make([]float64, bc)
 	for b, tr := range trials {
 		count := 0.0
@@ -183,6 +204,12 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 		}
 		if count > 0 {
 			weight[b] = 1 / (float64(batchSize) * float64(out) * count)
+		}
+		for t := range T {
+			dst := c.u[(t*bc+b)*in : (t*bc+b+1)*in]
+			for k, v := range tr.Input[t*in : (t+1)*in] {
+				dst[k] = F(v)
+			}
 		}
 	}
 
@@ -203,7 +230,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 		} else {
 			rt, rNext = c.r[(t%2)*rows:(t%2+1)*rows], c.r[((t+1)%2)*rows:((t+1)%2+1)*rows]
 		}
-		c.step(p, trials, t, rt, rNext, sigma, noise)
+		c.step(p, t, rt, rNext, sigma, noise)
 		if c.every > 0 && (t+1)%c.every == 0 {
 			k := (t + 1) / c.every
 			copy(c.xs[k*rows:(k+1)*rows], c.x)
@@ -215,7 +242,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 	clear(c.aNext)
 	if c.every == 0 {
 		for s := T; s >= 1; s-- {
-			c.backStep(p, trials, train, s, c.r[s*rows:(s+1)*rows], c.r[(s-1)*rows:s*rows])
+			c.backStep(p, train, s, c.r[s*rows:(s+1)*rows], c.r[(s-1)*rows:s*rows])
 		}
 	} else {
 		for j := (T - 1) / c.every; j >= 0; j-- {
@@ -224,15 +251,25 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 			copy(c.x, c.xs[j*rows:(j+1)*rows])
 			tanhInto(c.r[:rows], c.x)
 			for t := s0; t < s1; t++ {
-				c.step(p, trials, t, c.r[(t-s0)*rows:(t-s0+1)*rows], c.r[(t-s0+1)*rows:(t-s0+2)*rows], sigma, noise)
+				c.step(p, t, c.r[(t-s0)*rows:(t-s0+1)*rows], c.r[(t-s0+1)*rows:(t-s0+2)*rows], sigma, noise)
 			}
 			for s := s1; s > s0; s-- {
-				c.backStep(p, trials, train, s, c.r[(s-s0)*rows:(s-s0+1)*rows], c.r[(s-s0-1)*rows:(s-s0)*rows])
+				c.backStep(p, train, s, c.r[(s-s0)*rows:(s-s0+1)*rows], c.r[(s-s0-1)*rows:(s-s0)*rows])
 			}
 		}
 	}
-	// s = 0: no readout term; r(0) is the first row of c.r in both modes.
-	c.adjoint(p, 0, c.r[:rows])
+	// s = 0: no readout term and no gradient terms; r(0) is the first row
+	// of c.r in both modes.
+	c.team.run(len(c.blocks)-1, func(k int) {
+		c.adjointBlock(p, 0, c.r[:rows], c.blocks[k], c.blocks[k+1])
+	})
+	if train[gWIn] {
+		for i, row := 0, c.grad[gWIn]; i < n; i++ {
+			for k := range in {
+				row[i*in+k] = c.gradInT[k*n+i]
+			}
+		}
+	}
 	if train[gX0] {
 		g := c.grad[gX0]
 		for b := 0; b < bc; b++ {
@@ -248,34 +285,30 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 // to rNext:
 //
 //	x ← (1−α)·x + α·(W·rt + W_in·u(t) + b) + σ·√(2α)·ε(t),  rNext = φ(x)
-func (c *chunk[F]) step(p *net[F], trials []*task.Trial, t int, rt, rNext []F, sigma float64, noise noiseSource[F]) {
-	n, in, bc := p.n, p.in, c.bc
-	alpha := p.alpha
-	W, WIn, bias := p.groups[gW], p.groups[gWIn], p.groups[gB]
-	noiseScale := F(sigma * math.Sqrt(2*float64(alpha)))
+func (c *chunk[F]) step(p *net[F], t int, rt, rNext []F, sigma float64, noise noiseSource[F]) {
+	n := p.n
 	noisy := sigma != 0 && noise != nil
-	// pre = r(t)·Wᵀ, so pre[b][i] = Σⱼ W[i][j]·r(t)[b][j].
-	kernel.Gemm(false, true, bc, n, n, 1, rt, n, W, n, 0, c.pre, n)
-	for b := 0; b < bc; b++ {
-		u := trials[b].Input[t*in : (t+1)*in]
-		xb := c.x[b*n : (b+1)*n]
-		pb := c.pre[b*n : (b+1)*n]
-		if noisy {
-			noise(t, b, c.eps)
-		}
-		for i := range xb {
-			drive := pb[i] + bias[i]
-			for k, uk := range u {
-				drive += WIn[i*in+k] * F(uk)
-			}
-			xi := (1-alpha)*xb[i] + alpha*drive
-			if noisy {
-				xi += noiseScale * c.eps[i]
-			}
-			xb[i] = xi
-		}
+	if noisy {
+		c.team.run(c.bc, func(b int) { noise(t, b, c.eps[b*n:(b+1)*n]) })
 	}
-	tanhInto(rNext, c.x)
+	c.team.run(len(c.blocks)-1, func(k int) {
+		c.stepBlock(p, t, rt, rNext, sigma, noisy, c.blocks[k], c.blocks[k+1])
+	})
+}
+
+// stepBlock is step for the units lo ≤ i < hi of every trial.
+func (c *chunk[F]) stepBlock(p *net[F], t int, rt, rNext []F, sigma float64, noisy bool, lo, hi int) {
+	n, in, bc := p.n, p.in, c.bc
+	W := p.groups[gW]
+	// pre[b][i] = Σⱼ W[i][j]·r(t)[b][j] for the block's units i.
+	kernel.Gemm(false, true, bc, hi-lo, n, 1, rt, n, W[lo*n:], n, 0, c.pre[lo:], n)
+	var eps []F
+	if noisy {
+		eps = c.eps[lo:]
+	}
+	noiseScale := F(sigma * math.Sqrt(2*float64(p.alpha)))
+	kernel.LeakTanh(bc, hi-lo, n, c.x[lo:], rNext[lo:], c.pre[lo:], eps,
+		p.groups[gB][lo:hi], c.winT[lo:], in, c.u[t*bc*in:(t+1)*bc*in], p.alpha, noiseScale)
 }
 
 // readout computes z(t) = W_out·r(t+1) + b_out from rNext = r(t+1), stores
@@ -303,95 +336,67 @@ func (c *chunk[F]) readout(p *net[F], trials []*task.Trial, t int, rNext []F, we
 	return loss
 }
 
-// adjoint sets c.a = a(s) from c.aNext = a(s+1) and rs = r(s):
+// adjointBlock sets c.a = a(s) from c.aNext = a(s+1) and rs = r(s) for the
+// units lo ≤ j < hi of every trial:
 //
 //	a(s) = φ′(x(s)) ⊙ (e + α·Wᵀ·a(s+1)) + (1−α)·a(s+1),  e = W_outᵀ·∂L/∂z(s−1) (0 at s = 0)
-func (c *chunk[F]) adjoint(p *net[F], s int, rs []F) {
+func (c *chunk[F]) adjointBlock(p *net[F], s int, rs []F, lo, hi int) {
 	n, out, bc := p.n, p.out, c.bc
-	alpha := p.alpha
-	W, WOut := p.groups[gW], p.groups[gWOut]
-	clear(c.e)
-	if s >= 1 {
-		dz := c.dz[(s-1)*bc*out : s*bc*out]
+	W := p.groups[gW]
+	// v[b][j] = Σᵢ a(s+1)[b][i]·W[i][j] = (Wᵀ·a(s+1))[b][j] for the block's j.
+	if s < c.T {
+		kernel.Gemm(false, false, bc, hi-lo, n, 1, c.aNext, n, W[lo:], n, 0, c.v[lo:], n)
+	} else {
 		for b := 0; b < bc; b++ {
-			eb := c.e[b*n : (b+1)*n]
-			for o := 0; o < out; o++ {
-				d := dz[b*out+o]
-				if d == 0 {
-					continue
-				}
-				row := WOut[o*n : (o+1)*n]
-				for j := range eb {
-					eb[j] += d * row[j]
-				}
-			}
+			clear(c.v[b*n+lo : b*n+hi])
 		}
 	}
-	// v = a(s+1)·W, so v[b][j] = Σᵢ a(s+1)[b][i]·W[i][j] = (Wᵀ·a(s+1))[b][j].
-	if s < c.T {
-		kernel.Gemm(false, false, bc, n, n, 1, c.aNext, n, W, n, 0, c.v, n)
-	} else {
-		clear(c.v)
+	var dz []F
+	if s >= 1 {
+		dz = c.dz[(s-1)*bc*out : s*bc*out]
 	}
-	for i := range c.a {
-		ri := rs[i]
-		c.a[i] = (1-ri*ri)*(c.e[i]+alpha*c.v[i]) + (1-alpha)*c.aNext[i]
-	}
+	kernel.Adjoint(bc, hi-lo, n, c.a[lo:], rs[lo:], c.v[lo:], c.aNext[lo:], out, dz, p.groups[gWOut][lo:], p.alpha)
 }
 
 // backStep computes a(s) for s ≥ 1 from rs = r(s), adds the step's
 // gradient terms using rPrev = r(s−1), and moves a(s) to c.aNext.
-func (c *chunk[F]) backStep(p *net[F], trials []*task.Trial, train *[numGroups]bool, s int, rs, rPrev []F) {
-	n, in, out, bc := p.n, p.in, p.out, c.bc
-	alpha := p.alpha
-	c.adjoint(p, s, rs)
-	if train[gWOut] || train[gBOut] {
-		dz := c.dz[(s-1)*bc*out : s*bc*out]
-		gOut, gbOut := c.grad[gWOut], c.grad[gBOut]
-		for b := 0; b < bc; b++ {
-			rb := rs[b*n : (b+1)*n]
+func (c *chunk[F]) backStep(p *net[F], train *[numGroups]bool, s int, rs, rPrev []F) {
+	c.team.run(len(c.blocks)-1, func(k int) {
+		c.backBlock(p, train, s, rs, rPrev, c.blocks[k], c.blocks[k+1])
+	})
+	if train[gBOut] {
+		out := p.out
+		dz := c.dz[(s-1)*c.bc*out : s*c.bc*out]
+		g := c.grad[gBOut]
+		for b := 0; b < c.bc; b++ {
 			for o := 0; o < out; o++ {
-				d := dz[b*out+o]
-				if train[gBOut] {
-					gbOut[o] += d
-				}
-				if d == 0 || !train[gWOut] {
-					continue
-				}
-				row := gOut[o*n : (o+1)*n]
-				for j, rj := range rb {
-					row[j] += d * rj
-				}
-			}
-		}
-	}
-	if train[gW] {
-		// ∂L/∂W += α·a(s)ᵀ·r(s−1), an N×N product over the chunk's trials.
-		kernel.Gemm(true, false, n, n, bc, alpha, c.a, n, rPrev, n, 1, c.grad[gW], n)
-	}
-	if train[gWIn] {
-		g := c.grad[gWIn]
-		for b := 0; b < bc; b++ {
-			u := trials[b].Input[(s-1)*in : s*in]
-			for k, uk := range u {
-				if uk == 0 {
-					continue
-				}
-				f := alpha * F(uk)
-				ab := c.a[b*n : (b+1)*n]
-				for i, ai := range ab {
-					g[i*in+k] += f * ai
-				}
-			}
-		}
-	}
-	if train[gB] {
-		g := c.grad[gB]
-		for b := 0; b < bc; b++ {
-			for i, ai := range c.a[b*n : (b+1)*n] {
-				g[i] += alpha * ai
+				g[o] += dz[b*out+o]
 			}
 		}
 	}
 	c.a, c.aNext = c.aNext, c.a
+}
+
+// backBlock is backStep's work for the units lo ≤ i < hi: their adjoints,
+// and their entries of the gradients of W (rows), W_in (rows), W_out
+// (columns) and b.
+func (c *chunk[F]) backBlock(p *net[F], train *[numGroups]bool, s int, rs, rPrev []F, lo, hi int) {
+	n, in, out, bc := p.n, p.in, p.out, c.bc
+	c.adjointBlock(p, s, rs, lo, hi)
+	if train[gW] {
+		// ∂L/∂W[i][·] += α·Σ_b a(s)[b][i]·r(s−1)[b][·] for the block's rows i.
+		kernel.Gemm(true, false, hi-lo, n, bc, p.alpha, c.a[lo:], n, rPrev, n, 1, c.grad[gW][lo*n:], n)
+	}
+	var gradOut, gradInT, gradBias []F
+	if train[gWOut] {
+		gradOut = c.grad[gWOut][lo:]
+	}
+	if train[gWIn] {
+		gradInT = c.gradInT[lo:]
+	}
+	if train[gB] {
+		gradBias = c.grad[gB][lo:hi]
+	}
+	kernel.StepGrads(bc, hi-lo, n, rs[lo:], c.a[lo:], out, c.dz[(s-1)*bc*out:s*bc*out], gradOut,
+		in, c.u[(s-1)*bc*in:s*bc*in], gradInT, gradBias, p.alpha)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/model"
@@ -64,45 +65,136 @@ func fixedNoise(eps []float64, B, n int) noiseSource[float64] {
 	}
 }
 
+// blockLayouts are the ways TestGradientsMatchFiniteDifferences splits its
+// 7 units: one block, and three uneven blocks shared by two goroutines, so
+// the block boundaries of every product and loop are checked.
+var blockLayouts = []struct {
+	name    string
+	bounds  []int
+	workers int
+}{
+	{"one block", []int{0, 7}, 1},
+	{"three blocks", []int{0, 2, 5, 7}, 2},
+}
+
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	const n, in, out, T, B, alpha = 5, 2, 2, 20, 3, 0.2
-	for _, sigma := range []float64{0, 0.3} {
-		t.Run(fmt.Sprintf("sigma=%v", sigma), func(t *testing.T) {
-			w, trials := randomProblem(1, n, in, out, T, B)
-			rng := rand.New(rand.NewPCG(3, 4))
-			eps := make([]float64, T*B*n)
-			for i := range eps {
-				eps[i] = rng.NormFloat64()
+	const n, in, T, B, alpha = 7, 2, 20, 3, 0.2
+	for _, out := range []int{1, 2} {
+		for _, sigma := range []float64{0, 0.3} {
+			for _, layout := range blockLayouts {
+				t.Run(fmt.Sprintf("out=%d/sigma=%v/%s", out, sigma, layout.name), func(t *testing.T) {
+					checkFiniteDifferences(t, n, in, out, T, B, alpha, sigma, layout.bounds, layout.workers)
+				})
 			}
-			noise := fixedNoise(eps, B, n)
-			all := [numGroups]bool{true, true, true, true, true, true}
+		}
+	}
+}
 
-			p := newNet[float64](w, alpha)
-			c := newChunk[float64](n, in, out, B, T, 0)
-			lossAndGrad(p, c, trials, B, &all, sigma, noise)
+func checkFiniteDifferences(t *testing.T, n, in, out, T, B int, alpha, sigma float64, bounds []int, workers int) {
+	w, trials := randomProblem(1, n, in, out, T, B)
+	rng := rand.New(rand.NewPCG(3, 4))
+	eps := make([]float64, T*B*n)
+	for i := range eps {
+		eps[i] = rng.NormFloat64()
+	}
+	noise := fixedNoise(eps, B, n)
+	all := [numGroups]bool{true, true, true, true, true, true}
 
-			scratch := newChunk[float64](n, in, out, B, T, 0)
-			none := [numGroups]bool{}
-			for g, name := range model.Groups {
-				diff, ref := 0.0, 0.0
-				for i := range p.groups[g] {
-					orig := p.groups[g][i]
-					p.groups[g][i] = orig + fdStep
-					lp := lossAndGrad(p, scratch, trials, B, &none, sigma, noise)
-					p.groups[g][i] = orig - fdStep
-					lm := lossAndGrad(p, scratch, trials, B, &none, sigma, noise)
-					p.groups[g][i] = orig
-					fd := (lp - lm) / (2 * fdStep)
-					d := c.grad[g][i] - fd
-					diff += d * d
-					ref += fd * fd
-				}
-				rel := math.Sqrt(diff / ref)
-				if !(rel <= gradTolerance) {
-					t.Errorf("group %s: ‖g − g_fd‖/‖g_fd‖ = %.3g, want ≤ %g", name, rel, gradTolerance)
-				}
+	p := newNet[float64](w, alpha)
+	c := newChunk[float64](n, in, out, B, T, 0)
+	c.blocks, c.team = bounds, newTeam(workers)
+	defer c.team.close()
+	lossAndGrad(p, c, trials, B, &all, sigma, noise)
+
+	scratch := newChunk[float64](n, in, out, B, T, 0)
+	none := [numGroups]bool{}
+	for g, name := range model.Groups {
+		diff, ref := 0.0, 0.0
+		for i := range p.groups[g] {
+			orig := p.groups[g][i]
+			p.groups[g][i] = orig + fdStep
+			lp := lossAndGrad(p, scratch, trials, B, &none, sigma, noise)
+			p.groups[g][i] = orig - fdStep
+			lm := lossAndGrad(p, scratch, trials, B, &none, sigma, noise)
+			p.groups[g][i] = orig
+			fd := (lp - lm) / (2 * fdStep)
+			d := c.grad[g][i] - fd
+			diff += d * d
+			ref += fd * fd
+		}
+		rel := math.Sqrt(diff / ref)
+		if !(rel <= gradTolerance) {
+			t.Errorf("group %s: ‖g − g_fd‖/‖g_fd‖ = %.3g, want ≤ %g", name, rel, gradTolerance)
+		}
+	}
+}
+
+// blockTolerance bounds the relative difference of float32 gradients
+// computed with one column block and with several. Only the products'
+// internal blocking may differ, a few float32 roundings per sum of 400
+// terms.
+const blockTolerance = 1e-5
+
+func TestTeamSizeDoesNotChangeGradients(t *testing.T) {
+	// 400 units make two column blocks of 200, as in training.
+	const n, in, out, T, B, alpha = 400, 3, 1, 30, 8, 0.1
+	w, trials := randomProblem(6, n, in, out, T, B)
+	all := [numGroups]bool{true, true, true, true, true, true}
+	p := newNet[float32](w, alpha)
+	noise := func(t, b int, eps []float32) {
+		for i := range eps {
+			eps[i] = float32(math.Sin(float64(1 + t*B*n + b*n + i)))
+		}
+	}
+
+	run := func(bounds []int, workers int) *chunk[float32] {
+		c := newChunk[float32](n, in, out, B, T, 0)
+		if bounds != nil {
+			c.blocks = bounds
+		}
+		c.team = newTeam(workers)
+		defer c.team.close()
+		lossAndGrad(p, c, trials, B, &all, 0.2, noise)
+		return c
+	}
+	one := run(nil, 1)
+	if len(one.blocks) != 3 {
+		t.Fatalf("unit blocks %v, want two blocks", one.blocks)
+	}
+	two := run(nil, 2)
+	whole := run([]int{0, n}, 1)
+	for g, name := range model.Groups {
+		if !slices.Equal(one.grad[g], two.grad[g]) {
+			t.Errorf("group %s: gradients differ between one and two goroutines", name)
+		}
+		diff, ref := 0.0, 0.0
+		for i, v := range one.grad[g] {
+			d := float64(v - whole.grad[g][i])
+			diff += d * d
+			ref += float64(whole.grad[g][i]) * float64(whole.grad[g][i])
+		}
+		if rel := math.Sqrt(diff / ref); !(rel <= blockTolerance) {
+			t.Errorf("group %s: two blocks differ from one by %.3g (relative), want ≤ %g", name, rel, blockTolerance)
+		}
+	}
+}
+
+func TestUnitBlocksCoverUnits(t *testing.T) {
+	for _, n := range []int{1, 128, 191, 383, 384, 500, 1000, 4097} {
+		bounds := unitBlocks(n)
+		if bounds[0] != 0 || bounds[len(bounds)-1] != n {
+			t.Errorf("n = %d: bounds %v do not span 0..n", n, bounds)
+			continue
+		}
+		for k := 1; k < len(bounds); k++ {
+			width := bounds[k] - bounds[k-1]
+			if width < min(n, minBlockUnits) {
+				t.Errorf("n = %d: block %d has %d units, want at least %d", n, k-1, width, min(n, minBlockUnits))
 			}
-		})
+		}
+	}
+	if got := len(unitBlocks(500)) - 1; got != 2 {
+		t.Errorf("500 units: %d blocks, want 2", got)
 	}
 }
 

@@ -25,12 +25,13 @@ type Config struct {
 	// GradClip is the maximum global gradient norm over all trained groups;
 	// 0 turns clipping off.
 	GradClip float64 `toml:"grad_clip" json:"grad_clip"`
-	// BatchChunks is the fixed number of pieces a batch is split into for
-	// parallel work; a batch smaller than this uses one trial per chunk.
-	// Results depend on it (through the order of the gradient sums) but not
-	// on the number of threads. The default 2 keeps each chunk's matrix
-	// products large (16 rows for a batch of 32), which measured faster
-	// than 4 chunks of 8 rows with OpenBLAS on one or two threads.
+	// BatchChunks is the fixed number of pieces a batch is split into;
+	// a batch smaller than this uses one trial per chunk. Chunks run in
+	// parallel and their gradients are summed in chunk order, so results
+	// depend on it but not on the number of threads. The default 1 keeps
+	// the matrix products as tall as the batch; threads then share each
+	// step's work by blocks of units instead (see unitBlocks), which gives
+	// the same bits for any thread count.
 	BatchChunks int `toml:"batch_chunks" json:"batch_chunks"`
 	// CheckpointEvery turns on gradient checkpointing: the forward pass
 	// keeps the state only every CheckpointEvery steps and the backward
@@ -53,7 +54,7 @@ func DefaultConfig() Config {
 		Beta1:        0.9,
 		Beta2:        0.999,
 		Eps:          1e-8,
-		BatchChunks:  2,
+		BatchChunks:  1,
 	}
 }
 

@@ -208,6 +208,12 @@ func run[F kernel.Float](ctx context.Context, s *Setup, resume *State, hooks Hoo
 		chunks[i] = newChunk[F](n, in, out, bc, T, cfg.CheckpointEvery)
 	}
 	threads := max(1, s.Threads)
+	// Chunks run in parallel, and the threads left over share each chunk's
+	// column blocks (see lossAndGrad).
+	for _, c := range chunks {
+		c.team = newTeam(threads / len(chunks))
+		defer c.team.close()
+	}
 	params := make([][]F, len(trained))
 	grads := make([][]F, len(trained))
 	for k, g := range trained {

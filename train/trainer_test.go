@@ -60,16 +60,37 @@ func runCollect(t *testing.T, s *Setup, resume *State, hooks Hooks) (*model.Weig
 }
 
 func TestRunSameResultForAnyThreadCount(t *testing.T) {
-	s := smallSetup(t, "float32")
-	w1, _ := runCollect(t, s, nil, Hooks{})
-	s.Threads = 3
-	w3, _ := runCollect(t, s, nil, Hooks{})
-	for _, g := range model.Groups {
-		a, _ := w1.Group(g)
-		b, _ := w3.Group(g)
-		if !slices.Equal(a, b) {
-			t.Errorf("group %s differs between 1 and 3 threads", g)
-		}
+	wide := smallSetup(t, "float32")
+	// 400 units make two column blocks that the threads share.
+	wide.Model.N = 400
+	wide.Model.DtMs = 50
+	params := task.DefaultPulseDuration()
+	tk, err := params.Build(wide.Model.DtMs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide.Task = tk
+	if wide.Init, err = model.Init(&wide.Model, nil); err != nil {
+		t.Fatal(err)
+	}
+	wide.Train.Epochs, wide.Train.BatchesPerEpoch = 1, 2
+	chunked := smallSetup(t, "float32")
+	chunked.Train.BatchChunks = 3
+
+	for name, s := range map[string]*Setup{"N=40": smallSetup(t, "float32"), "N=400": wide, "three chunks": chunked} {
+		t.Run(name, func(t *testing.T) {
+			s.Threads = 1
+			w1, _ := runCollect(t, s, nil, Hooks{})
+			s.Threads = 3
+			w3, _ := runCollect(t, s, nil, Hooks{})
+			for _, g := range model.Groups {
+				a, _ := w1.Group(g)
+				b, _ := w3.Group(g)
+				if !slices.Equal(a, b) {
+					t.Errorf("group %s differs between 1 and 3 threads", g)
+				}
+			}
+		})
 	}
 }
 

@@ -35,3 +35,17 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	impl.Dgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// leakTanh32, adjoint32 and stepGrads32 are the float32 paths of
+// LeakTanh, Adjoint and StepGrads.
+func leakTanh32(rows, cols, ld int, x, r, pre, eps, bias, winT []float32, in int, u []float32, alpha, noiseScale float32) {
+	leakTanhGo(rows, cols, ld, x, r, pre, eps, bias, winT, in, u, alpha, noiseScale)
+}
+
+func adjoint32(rows, cols, ld int, a, r, v, next []float32, out int, dz, wout []float32, alpha float32) {
+	adjointGo(rows, cols, ld, a, r, v, next, out, dz, wout, alpha)
+}
+
+func stepGrads32(rows, cols, ld int, r, a []float32, out int, dz, gout []float32, in int, u, ginT, gb []float32, alpha float32) {
+	stepGradsGo(rows, cols, ld, r, a, out, dz, gout, in, u, ginT, gb, alpha)
+}
