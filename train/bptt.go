@@ -167,9 +167,9 @@ func tanhInto[F kernel.Float](dst, src []F) {
 //	∂L/∂W_out = Σ_t ∂L/∂z(t)·r(t+1)ᵀ   ∂L/∂b_out = Σ_t ∂L/∂z(t)
 //
 // Every step's work is split into the column blocks c.blocks of units and
-// shared by c.team: a block computes its units' currents, rates and
-// adjoints for all the chunk's trials and its rows of the gradients, so no
-// sum crosses blocks and the result does not depend on the team's size.
+// shared by c.team. A block computes its units' currents, rates and
+// adjoints for all the chunk's trials, and its rows of the gradients. No
+// sum crosses blocks, so the result does not depend on the team's size.
 //
 // With gradient checkpointing (c.every = k > 0) the forward pass keeps only
 // x at every k-th step, and the backward pass recomputes each segment of k

@@ -1,6 +1,7 @@
 // Package kernel contains the dense kernels that training and simulation run
-// on: matrix products on raw row-major slices and the tanh activation, in
-// float32 (the training default) and float64 (evaluation and analysis).
+// on: matrix products on raw row-major slices, the tanh activation and the
+// fused elementwise loops of a training step, in float32 (the training
+// default) and float64 (evaluation and analysis).
 //
 // # Conventions
 //
@@ -61,7 +62,8 @@
 // rnnlab's results must not depend on the number of threads. Training
 // splits a batch into a fixed number of chunks whatever the thread count,
 // runs them in its own goroutines and sums the chunk results in a fixed
-// order. Both backends keep each product's bits independent of threads:
+// order. Within a chunk, each step's products are split into blocks of
+// units fixed by the network size. Both backends keep each product's bits independent of threads:
 //
 //   - OpenBLAS is pinned to one thread when the package initialises
 //     (openblas_set_num_threads(1)). A multithreaded BLAS inside those
@@ -85,4 +87,14 @@
 // an absolute error of at most [TanhF32MaxError] (about half a float32 ulp)
 // and five to six times the speed of math.Tanh in BenchmarkTanh. [TanhF64] calls math.Tanh, so
 // the float64 path has no approximation error beyond math.Tanh's.
+//
+// # Fused elementwise loops
+//
+// [LeakTanh], [Adjoint] and [StepGrads] are the loops around a training
+// step's products: the leaky update with its tanh, the adjoint one step
+// back, and the step's gradient terms. They are Go loops, except for
+// float32 in the openblas build, where they are C loops that GCC vectorises
+// (with an AVX2 version picked at load time on x86-64). The C loops do the
+// same operations in the same order without fused multiply-adds, so on
+// amd64 their bits equal the Go loops' (TestFusedKernelsMatchGo).
 package kernel
