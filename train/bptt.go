@@ -90,6 +90,61 @@ type chunk[F kernel.Float] struct {
 	// and team the goroutines that share them.
 	blocks []int
 	team   *team
+	// The jobs of the parallel phases, reused at every step.
+	stepJob    stepJob[F]
+	noiseJob   noiseJob[F]
+	backJob    backJob[F]
+	adjointJob adjointJob[F]
+}
+
+// stepJob is one forward step, block by block (see chunk.step).
+type stepJob[F kernel.Float] struct {
+	c         *chunk[F]
+	p         *net[F]
+	t         int
+	rt, rNext []F
+	sigma     float64
+	noisy     bool
+}
+
+func (j *stepJob[F]) block(k int) {
+	j.c.stepBlock(j.p, j.t, j.rt, j.rNext, j.sigma, j.noisy, j.c.blocks[k], j.c.blocks[k+1])
+}
+
+// noiseJob draws one step's noise, trial by trial.
+type noiseJob[F kernel.Float] struct {
+	c     *chunk[F]
+	t     int
+	noise noiseSource[F]
+}
+
+func (j *noiseJob[F]) block(b int) {
+	n := len(j.c.eps) / j.c.bc
+	j.noise(j.t, b, j.c.eps[b*n:(b+1)*n])
+}
+
+// backJob is one backward step, block by block (see chunk.backStep).
+type backJob[F kernel.Float] struct {
+	c         *chunk[F]
+	p         *net[F]
+	train     *[numGroups]bool
+	s         int
+	rs, rPrev []F
+}
+
+func (j *backJob[F]) block(k int) {
+	j.c.backBlock(j.p, j.train, j.s, j.rs, j.rPrev, j.c.blocks[k], j.c.blocks[k+1])
+}
+
+// adjointJob computes a(0), which has no readout or gradient terms.
+type adjointJob[F kernel.Float] struct {
+	c  *chunk[F]
+	p  *net[F]
+	rs []F
+}
+
+func (j *adjointJob[F]) block(k int) {
+	j.c.adjointBlock(j.p, 0, j.rs, j.c.blocks[k], j.c.blocks[k+1])
 }
 
 func newChunk[F kernel.Float](n, in, out, bc, T, every int) *chunk[F] {
@@ -260,9 +315,8 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 	}
 	// s = 0: no readout term and no gradient terms; r(0) is the first row
 	// of c.r in both modes.
-	c.team.run(len(c.blocks)-1, func(k int) {
-		c.adjointBlock(p, 0, c.r[:rows], c.blocks[k], c.blocks[k+1])
-	})
+	c.adjointJob = adjointJob[F]{c: c, p: p, rs: c.r[:rows]}
+	c.team.run(len(c.blocks)-1, &c.adjointJob)
 	if train[gWIn] {
 		for i, row := 0, c.grad[gWIn]; i < n; i++ {
 			for k := range in {
@@ -286,14 +340,13 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 //
 //	x ← (1−α)·x + α·(W·rt + W_in·u(t) + b) + σ·√(2α)·ε(t),  rNext = φ(x)
 func (c *chunk[F]) step(p *net[F], t int, rt, rNext []F, sigma float64, noise noiseSource[F]) {
-	n := p.n
 	noisy := sigma != 0 && noise != nil
 	if noisy {
-		c.team.run(c.bc, func(b int) { noise(t, b, c.eps[b*n:(b+1)*n]) })
+		c.noiseJob = noiseJob[F]{c: c, t: t, noise: noise}
+		c.team.run(c.bc, &c.noiseJob)
 	}
-	c.team.run(len(c.blocks)-1, func(k int) {
-		c.stepBlock(p, t, rt, rNext, sigma, noisy, c.blocks[k], c.blocks[k+1])
-	})
+	c.stepJob = stepJob[F]{c: c, p: p, t: t, rt: rt, rNext: rNext, sigma: sigma, noisy: noisy}
+	c.team.run(len(c.blocks)-1, &c.stepJob)
 }
 
 // stepBlock is step for the units lo ≤ i < hi of every trial.
@@ -361,9 +414,8 @@ func (c *chunk[F]) adjointBlock(p *net[F], s int, rs []F, lo, hi int) {
 // backStep computes a(s) for s ≥ 1 from rs = r(s), adds the step's
 // gradient terms using rPrev = r(s−1), and moves a(s) to c.aNext.
 func (c *chunk[F]) backStep(p *net[F], train *[numGroups]bool, s int, rs, rPrev []F) {
-	c.team.run(len(c.blocks)-1, func(k int) {
-		c.backBlock(p, train, s, rs, rPrev, c.blocks[k], c.blocks[k+1])
-	})
+	c.backJob = backJob[F]{c: c, p: p, train: train, s: s, rs: rs, rPrev: rPrev}
+	c.team.run(len(c.blocks)-1, &c.backJob)
 	if train[gBOut] {
 		out := p.out
 		dz := c.dz[(s-1)*c.bc*out : s*c.bc*out]

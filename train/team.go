@@ -22,25 +22,36 @@ func unitBlocks(n int) []int {
 	return bounds
 }
 
+// blockJob is the work of one parallel phase, split into numbered blocks.
+// Jobs are kept in long-lived structs and passed as pointers, so starting a
+// phase allocates nothing.
+type blockJob interface {
+	block(i int)
+}
+
 // team runs the blocks of one parallel phase on a fixed set of goroutines:
 // block i always goes to worker i mod workers, and the caller is worker 0.
 // Blocks must write disjoint memory. A team with one worker runs the
 // blocks in order on the caller's goroutine.
 type team struct {
 	workers int
-	jobs    []chan func(worker int)
+	wake    []chan struct{}
 	done    sync.WaitGroup
+	// job and blocks describe the running phase. They are written before
+	// the workers are woken, and the channel send orders the accesses.
+	job    blockJob
+	blocks int
 }
 
 // newTeam starts workers−1 goroutines; close stops them.
 func newTeam(workers int) *team {
 	t := &team{workers: max(1, workers)}
 	for w := 1; w < t.workers; w++ {
-		jobs := make(chan func(int))
-		t.jobs = append(t.jobs, jobs)
+		wake := make(chan struct{})
+		t.wake = append(t.wake, wake)
 		go func() {
-			for job := range jobs {
-				job(w)
+			for range wake {
+				t.share(w)
 				t.done.Done()
 			}
 		}()
@@ -48,31 +59,35 @@ func newTeam(workers int) *team {
 	return t
 }
 
-// run calls block(i) for i = 0..n−1 across the team and returns when all
-// have returned.
-func (t *team) run(n int, block func(i int)) {
+// run calls job.block(i) for i = 0..n−1 across the team and returns when
+// all have returned.
+func (t *team) run(n int, job blockJob) {
 	if t.workers == 1 || n == 1 {
 		for i := range n {
-			block(i)
+			job.block(i)
 		}
 		return
 	}
-	share := func(w int) {
-		for i := w; i < n; i += t.workers {
-			block(i)
-		}
+	t.job, t.blocks = job, n
+	t.done.Add(len(t.wake))
+	for _, wake := range t.wake {
+		wake <- struct{}{}
 	}
-	t.done.Add(len(t.jobs))
-	for _, jobs := range t.jobs {
-		jobs <- share
-	}
-	share(0)
+	t.share(0)
 	t.done.Wait()
+	t.job = nil
+}
+
+// share runs worker w's blocks of the current phase.
+func (t *team) share(w int) {
+	for i := w; i < t.blocks; i += t.workers {
+		t.job.block(i)
+	}
 }
 
 // close stops the team's goroutines.
 func (t *team) close() {
-	for _, jobs := range t.jobs {
-		close(jobs)
+	for _, wake := range t.wake {
+		close(wake)
 	}
 }
