@@ -3,7 +3,6 @@ package report
 import (
 	"image/color"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -243,19 +242,8 @@ func (st stepTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || !(st.step > 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
-	decimals := max(0, -int(math.Floor(math.Log10(st.step)+1e-9)))
-	scale := math.Pow10(decimals)
-	var ticks []plot.Tick
-	for i := math.Ceil(lo/st.step*2) / 2; i*st.step <= hi; i += 0.5 {
-		t := plot.Tick{Value: i * st.step}
-		if i == math.Trunc(i) {
-			rounded := math.Round(t.Value*scale) / scale
-			if rounded == 0 {
-				rounded = 0 // no "-0"
-			}
-			t.Label = strconv.FormatFloat(rounded, 'f', -1, 64)
-		}
-		ticks = append(ticks, t)
+	if flat := flatTicks(lo, hi); flat != nil {
+		return flat
 	}
-	return ticks
+	return halfStepTicks(lo, hi, st.step)
 }

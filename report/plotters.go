@@ -96,11 +96,21 @@ type linearTicks struct {
 	maxLabels int
 }
 
+// flatAxisRange is the smallest axis span, relative to the largest
+// magnitude at its ends, that gets a scale of ticks. A narrower range, such
+// as a feature that is constant up to rounding (1 ± 4e-16), gets one tick
+// at its middle. Stepping through it by tick steps would add steps far
+// below the resolution of float64 at that magnitude.
+const flatAxisRange = 1e-9
+
 // Ticks implements plot.Ticker.
 func (lt linearTicks) Ticks(lo, hi float64) []plot.Tick {
 	span := hi - lo
-	if !(span > 0) || lt.maxLabels < 2 {
+	if !(span > 0) || lt.maxLabels < 2 || math.IsInf(span, 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	if flat := flatTicks(lo, hi); flat != nil {
+		return flat
 	}
 	e := int(math.Floor(math.Log10(span / float64(lt.maxLabels))))
 	var step float64
@@ -110,14 +120,23 @@ func (lt linearTicks) Ticks(lo, hi float64) []plot.Tick {
 			break
 		}
 	}
+	return halfStepTicks(lo, hi, step)
+}
+
+// halfStepTicks returns ticks at the multiples of step/2 in [lo, hi],
+// labelling the multiples of step with as many decimals as step has. The
+// half-steps are counted with integers, so the loop ends however i·step
+// rounds.
+func halfStepTicks(lo, hi, step float64) []plot.Tick {
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	scale := math.Pow10(decimals)
+	first, last := math.Ceil(lo/step*2), math.Floor(hi/step*2)
 	var ticks []plot.Tick
-	for i := math.Ceil(lo/step*2) / 2; i*step <= hi; i += 0.5 {
-		v := i * step
-		t := plot.Tick{Value: v}
+	for k := 0; k <= int(last-first); k++ {
+		i := (first + float64(k)) / 2
+		t := plot.Tick{Value: i * step}
 		if i == math.Trunc(i) {
-			scale := math.Pow10(decimals)
-			rounded := math.Round(v*scale) / scale
+			rounded := math.Round(t.Value*scale) / scale
 			if rounded == 0 {
 				rounded = 0 // no "-0"
 			}
@@ -126,6 +145,16 @@ func (lt linearTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, t)
 	}
 	return ticks
+}
+
+// flatTicks returns the one tick of an axis narrower than flatAxisRange
+// relative to its values, or nil for a wider axis.
+func flatTicks(lo, hi float64) []plot.Tick {
+	if hi-lo >= flatAxisRange*max(math.Abs(lo), math.Abs(hi)) {
+		return nil
+	}
+	mid := lo + (hi-lo)/2
+	return []plot.Tick{{Value: mid, Label: strconv.FormatFloat(mid, 'g', 6, 64)}}
 }
 
 // logTicks marks a y axis that shows log10 of the data, so a tick at value

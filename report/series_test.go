@@ -183,6 +183,10 @@ func TestLinearTicksLabels(t *testing.T) {
 		{-0.09, 2.2, 6, []string{"0", "0.5", "1", "1.5", "2"}},
 		{-0.08, 2.08, 3, []string{"0", "1", "2"}},
 		{-0.3, 0.3, 4, []string{"-0.2", "0", "0.2"}},
+		// A feature constant up to rounding: stepping through this range
+		// once added half-steps that rounded away and never ended.
+		{0.9999999999999993, 0.9999999999999997, 6, []string{"1"}},
+		{1e6, 1e6 + 1e-5, 6, []string{"1e+06"}},
 	} {
 		var got []string
 		for _, tk := range (linearTicks{maxLabels: tc.maxLabels}).Ticks(tc.lo, tc.hi) {

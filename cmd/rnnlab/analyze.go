@@ -61,6 +61,9 @@ type analyzeOptions struct {
 	only            map[string]bool
 	window, space   string
 	sweepMs         []float64
+	// roundSweep is set when sweepMs is the default, whose durations are
+	// rounded to whole steps of the run's dt instead of being rejected.
+	roundSweep bool
 	readoutTrials   int
 	readoutEveryTau float64
 	seed            uint64
@@ -83,12 +86,15 @@ type analyzeJSON struct {
 	Readout         *readoutJSON   `json:"readout,omitempty"`
 }
 
+// defaultSweep is the default of --sweep, 25 to 300 ms in steps of 25 ms.
+const defaultSweep = "25,50,75,100,125,150,175,200,225,250,275,300"
+
 func parseAnalyzeOptions(args []string, stderr io.Writer) (string, *analyzeOptions, error) {
 	fs := newFlagSet("analyze", analyzeUsage, stderr)
 	only := fs.String("only", strings.Join(analyzeSections, ","), "comma-separated `NAMES` of the analyses to run: "+strings.Join(analyzeSections, ", "))
 	window := fs.String("window", "whole", "window of the pca section and figures: whole, memory or spontaneous")
 	space := fs.String("space", "rates", "activity analysed: rates r = tanh(x) or currents x")
-	sweep := fs.String("sweep", "25,50,75,100,125,150,175,200,225,250,275,300", "pulse durations of the geometry sweep, in `ms`, comma-separated")
+	sweep := fs.String("sweep", defaultSweep, "pulse durations of the geometry sweep, in `ms`, comma-separated (the default rounds each to a whole number of steps)")
 	trials := fs.Int("readout-trials", 200, "training-like trials for the analytic readout (three quarters fit, one quarter selects λ)")
 	every := fs.Float64("readout-every", 0.25, "spacing of the counted steps used for the analytic readout, in τ")
 	seed := fs.Uint64("seed", 1, "seed of the training-like trials of the readout section")
@@ -102,7 +108,7 @@ func parseAnalyzeOptions(args []string, stderr io.Writer) (string, *analyzeOptio
 		return "", nil, usagef("analyze: want one run directory, got %d arguments", len(rest))
 	}
 	o := &analyzeOptions{only: map[string]bool{}, window: *window, space: *space, readoutTrials: *trials,
-		readoutEveryTau: *every, seed: *seed, signed: *signed}
+		readoutEveryTau: *every, seed: *seed, signed: *signed, roundSweep: *sweep == defaultSweep}
 	for _, name := range strings.Split(*only, ",") {
 		name = strings.TrimSpace(name)
 		if !slices.Contains(analyzeSections, name) {

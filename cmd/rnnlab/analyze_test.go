@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/runio"
@@ -12,8 +14,9 @@ import (
 // analyzeResult mirrors the documented JSON keys of rnnlab analyze that
 // the tests check.
 type analyzeResult struct {
-	TauMs float64 `json:"tau_ms"`
-	PCA   *struct {
+	TauMs   float64   `json:"tau_ms"`
+	SweepMs []float64 `json:"sweep_durations_ms"`
+	PCA     *struct {
 		Window                      string    `json:"window"`
 		Eigenvalues                 []float64 `json:"eigenvalues"`
 		ExplainedRatio              []float64 `json:"explained_ratio"`
@@ -209,6 +212,18 @@ func TestAnalyzeSmallRunOnly(t *testing.T) {
 		}
 	}
 	checkFigures(t, dir, "pca_trajectories", "pca_variance")
+
+	// The default sweep (25, 50, …, 300 ms) is rounded to the run's
+	// dt = 10 ms rather than rejected: 25 ms becomes 30 ms.
+	geo := runAnalyzeJSON(t, dir, "--only", "geometry")
+	want := []float64{30, 50, 80, 100, 130, 150, 180, 200, 230, 250, 280, 300}
+	if !slices.Equal(geo.SweepMs, want) {
+		t.Errorf("default sweep on dt = 10 ms: %v, want %v", geo.SweepMs, want)
+	}
+	if code, _, stderr := runCLI(t, "analyze", dir, "--only", "geometry", "--sweep", "25,50,100"); code != 2 ||
+		!strings.Contains(stderr, "25 ms is not a whole number of steps") {
+		t.Errorf("explicit --sweep 25,50,100 on dt = 10 ms: exit %d, stderr %q; want exit 2 naming 25 ms", code, stderr)
+	}
 }
 
 func TestAnalyzeUsageErrors(t *testing.T) {

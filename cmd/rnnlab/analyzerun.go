@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -58,6 +59,9 @@ func newAnalysis(cfg *config.Config, pd *task.PulseDuration, w, initW *model.Wei
 	if !opt.only["geometry"] {
 		sweepMs = nil
 	}
+	if opt.roundSweep {
+		sweepMs = roundToSteps(sweepMs, dt)
+	}
 	all := append(slices.Clone(pd.P.TestDurationsMs), sweepMs...)
 	sort.Float64s(all)
 	a.durations = slices.Compact(all)
@@ -81,6 +85,20 @@ func newAnalysis(cfg *config.Config, pd *task.PulseDuration, w, initW *model.Wei
 		a.durationSteps = append(a.durationSteps, n)
 	}
 	return a, nil
+}
+
+// roundToSteps rounds each duration to the nearest whole number of steps of
+// dt ms (at least one step), so the default sweep fits any dt: with
+// dt = 10 ms, 25 ms becomes 30 ms. Durations that coincide are kept once.
+func roundToSteps(durations []float64, dt float64) []float64 {
+	var out []float64
+	for _, d := range durations {
+		r := max(1, math.Round(d/dt)) * dt
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // sweepDurations returns the durations of the sweep conditions so far.

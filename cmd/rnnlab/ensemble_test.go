@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +165,19 @@ func TestEnsembleUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, runio.FiguresDir)); err == nil {
 		t.Error("a rejected command wrote figures")
+	}
+}
+
+func TestPearsonKnownAndFlat(t *testing.T) {
+	// Expected r from numpy.corrcoef([1, 2, 3, 4], [2, 4, 5, 9]).
+	r, n := pearson([]float64{1, 2, 3, 4}, []float64{2, 4, 5, 9})
+	if n != 4 || math.Abs(r-0.9647638212377321) > 1e-15 {
+		t.Errorf("pearson = %v over %d pairs, want 0.9647638212377321 over 4", r, n)
+	}
+	// A weight correlation of 1 up to rounding, as three imported runs
+	// gave: no correlation, not one with rounding noise.
+	r, _ = pearson([]float64{0.9999999999999997, 1.0000000000000007, 1}, []float64{0.016, 0.027, 0.09})
+	if !math.IsNaN(r) {
+		t.Errorf("pearson with a feature constant up to rounding = %v, want NaN", r)
 	}
 }

@@ -283,9 +283,14 @@ func summariseFeature(name, description string, values, precision []float64) ens
 
 func isFiniteNumber(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
+// constantSpread is the spread below which pearson treats a variable as
+// constant: an SD under 1e-12 of the largest magnitude is rounding, as in a
+// weight correlation of 1 ± 5e-16, and a correlation with it would be noise.
+const constantSpread = 1e-12
+
 // pearson returns Pearson's r of x and y over the indices where both are
 // finite, and the number of those pairs. r is NaN for fewer than 3 pairs
-// or when either variable is constant.
+// or when either variable is constant up to constantSpread.
 func pearson(x, y []float64) (float64, int) {
 	var xs, ys []float64
 	for i := range x {
@@ -305,11 +310,21 @@ func pearson(x, y []float64) (float64, int) {
 		sxx += dx * dx
 		syy += dy * dy
 	}
-	if sxx == 0 || syy == 0 {
+	if flat(xs, sxx) || flat(ys, syy) {
 		return math.NaN(), n
 	}
 	r := sxy / math.Sqrt(sxx*syy)
 	return math.Max(-1, math.Min(1, r)), n
+}
+
+// flat reports whether values, whose sum of squared deviations from the
+// mean is ss, are constant up to constantSpread.
+func flat(values []float64, ss float64) bool {
+	largest := 0.0
+	for _, v := range values {
+		largest = max(largest, math.Abs(v))
+	}
+	return math.Sqrt(ss/float64(len(values))) <= constantSpread*largest
 }
 
 // pearsonPValue returns the two-sided p-value of r under the null
