@@ -58,12 +58,12 @@ var analyzeWindows = []string{"whole", "memory", "spontaneous"}
 
 // analyzeOptions are the parsed flags of rnnlab analyze.
 type analyzeOptions struct {
-	only            map[string]bool
-	window, space   string
-	sweepMs         []float64
+	only          map[string]bool
+	window, space string
+	sweepMs       []float64
 	// roundSweep is set when sweepMs is the default, whose durations are
 	// rounded to whole steps of the run's dt instead of being rejected.
-	roundSweep bool
+	roundSweep      bool
 	readoutTrials   int
 	readoutEveryTau float64
 	seed            uint64
