@@ -241,6 +241,9 @@ func printAnalyze(stdout io.Writer, out *analyzeJSON) {
 			fmt.Fprintf(stdout, "readout %d (λ = %g): cos with trained %.3f in full space, %.3f inside the top %d PCs; %.3f of the trained readout's norm lies outside them\n",
 				o.Output, r.Lambda, o.CosFull, o.CosSubspace, r.K, o.OutsideFraction)
 		}
+		if r.LambdaAtGridEdge {
+			fmt.Fprintf(stdout, "note: λ = %g is at the edge of the searched grid, so the best penalty may lie beyond it\n", r.Lambda)
+		}
 	}
 }
 

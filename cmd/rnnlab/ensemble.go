@@ -19,7 +19,7 @@ import (
 )
 
 const ensembleUsage = `ensemble (--preset NAME | --config FILE) --seeds SEEDS --out DIR [flags]
-       ensemble (--runs DIR1,DIR2,... | --runs-glob PATTERN) --out DIR [flags]
+       rnnlab ensemble (--runs DIR1,DIR2,... | --runs-glob PATTERN) --out DIR [flags]
 
 Trains one pulse-duration network per seed, analyses each one and relates
 the precision after training to the features of its activity and weights

@@ -43,7 +43,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	connectivity := fs.String("connectivity", "", "load J₀ (unscaled, N×N) from a .npz or .safetensors `file`; W = g·J₀")
 	connectivityKey := fs.String("connectivity-key", "", "array name inside the --connectivity file (default G)")
 	sameDraw := fs.Bool("readout-same-draw", false, "start W_out as W_inᵀ/√N, the same draw as the input weights")
-	maxMemory := fs.Float64("max-memory", defaultMemoryLimitGiB(), "refuse to train when the estimated memory exceeds this many `GiB` (default: 80% of physical memory)")
+	maxMemory := fs.Float64("max-memory", defaultMemoryLimitGiB(), "refuse to train when the estimated memory exceeds this many `GiB`; the default is 80% of physical memory")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
