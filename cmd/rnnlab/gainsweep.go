@@ -296,6 +296,8 @@ func logSweepEvent(e sweep.Event) {
 		slog.Info("run started", "id", e.Job.ID)
 	case sweep.Failed:
 		slog.Error("run failed", "id", e.Job.ID, "completed", e.Completed, "of", e.Total, "err", e.Err)
+	case sweep.Skipped:
+		slog.Info("run done already, not trained again", "id", e.Job.ID, "completed", e.Completed, "of", e.Total)
 	default:
 		slog.Info("run "+e.Kind.String(), "id", e.Job.ID, "completed", e.Completed, "of", e.Total,
 			"seconds", e.Elapsed.Round(1e7).Seconds())
