@@ -197,10 +197,24 @@ func newTrajectoryPlot(fig PCTrajectoriesFigure, a, b int, scale float64) *plot.
 	for i, ar := range fig.Arrows {
 		p.Add(&arrow{
 			dx: scale * ar.Components[a], dy: scale * ar.Components[b],
-			label: ar.Label, style: arrowStyle(i), labelSide: float64(2*(i%2) - 1),
+			label: ar.Label, style: arrowStyle(i), labelSide: labelSide(fig.Arrows, i, a, scale),
 		})
 	}
 	return p
+}
+
+// labelSide returns −1 to write arrow i's label left of its tip and +1 for
+// right. With two arrows, the label of the tip further left goes left, so
+// the labels grow apart however the arrows lie. More arrows alternate.
+func labelSide(arrows []PCArrow, i, axis int, scale float64) float64 {
+	if len(arrows) != 2 {
+		return float64(2*(i%2) - 1)
+	}
+	mine, other := scale*arrows[i].Components[axis], scale*arrows[1-i].Components[axis]
+	if mine < other || (mine == other && i == 0) {
+		return -1
+	}
+	return 1
 }
 
 func markGlyph(m int, clr color.Color) draw.GlyphStyle {
