@@ -90,6 +90,11 @@ type chunk[F kernel.Float] struct {
 	// and team the goroutines that share them.
 	blocks []int
 	team   *team
+	// packed is set for float32 where kernel.PackedFast: the products
+	// through W then use W packed once per pass, as Wᵀ for the forward
+	// step and as W for the backward step.
+	packed bool
+	wT, wN kernel.Packed
 	// The jobs of the parallel phases, reused at every step.
 	stepJob    stepJob[F]
 	noiseJob   noiseJob[F]
@@ -149,6 +154,8 @@ func (j *adjointJob[F]) block(k int) {
 
 func newChunk[F kernel.Float](n, in, out, bc, T, every int) *chunk[F] {
 	c := &chunk[F]{bc: bc, T: T, every: every, blocks: unitBlocks(n), team: newTeam(1)}
+	_, float32Path := any(c).(*chunk[float32])
+	c.packed = float32Path && kernel.PackedFast()
 	if every > 0 {
 		c.r = make([]F, (every+1)*bc*n)
 		c.xs = make([]F, (T/every+1)*bc*n)
@@ -244,6 +251,11 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 		clear(c.grad[g])
 	}
 	clear(c.gradInT)
+	if c.packed {
+		W := any(p.groups[gW]).([]float32)
+		c.wT.Pack(true, n, n, W, n)
+		c.wN.Pack(false, n, n, W, n)
+	}
 	for i, row := 0, p.groups[gWIn]; i < n; i++ {
 		for k := range in {
 			c.winT[k*n+i] = row[i*in+k]
@@ -354,7 +366,11 @@ func (c *chunk[F]) stepBlock(p *net[F], t int, rt, rNext []F, sigma float64, noi
 	n, in, bc := p.n, p.in, c.bc
 	W := p.groups[gW]
 	// pre[b][i] = Σⱼ W[i][j]·r(t)[b][j] for the block's units i.
-	kernel.Gemm(false, true, bc, hi-lo, n, 1, rt, n, W[lo*n:], n, 0, c.pre[lo:], n)
+	if c.packed {
+		kernel.PackedMul(bc, lo, hi, any(rt).([]float32), n, &c.wT, any(c.pre).([]float32), n)
+	} else {
+		kernel.Gemm(false, true, bc, hi-lo, n, 1, rt, n, W[lo*n:], n, 0, c.pre[lo:], n)
+	}
 	var eps []F
 	if noisy {
 		eps = c.eps[lo:]
@@ -397,9 +413,12 @@ func (c *chunk[F]) adjointBlock(p *net[F], s int, rs []F, lo, hi int) {
 	n, out, bc := p.n, p.out, c.bc
 	W := p.groups[gW]
 	// v[b][j] = Σᵢ a(s+1)[b][i]·W[i][j] = (Wᵀ·a(s+1))[b][j] for the block's j.
-	if s < c.T {
+	switch {
+	case s < c.T && c.packed:
+		kernel.PackedMul(bc, lo, hi, any(c.aNext).([]float32), n, &c.wN, any(c.v).([]float32), n)
+	case s < c.T:
 		kernel.Gemm(false, false, bc, hi-lo, n, 1, c.aNext, n, W[lo:], n, 0, c.v[lo:], n)
-	} else {
+	default:
 		for b := 0; b < bc; b++ {
 			clear(c.v[b*n+lo : b*n+hi])
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/internal/kernel"
 	"github.com/rnnlab/rnnlab/model"
 	"github.com/rnnlab/rnnlab/task"
 )
@@ -136,7 +137,7 @@ func checkFiniteDifferences(t *testing.T, n, in, out, T, B int, alpha, sigma flo
 const blockTolerance = 1e-5
 
 func TestTeamSizeDoesNotChangeGradients(t *testing.T) {
-	// 400 units make two column blocks of 200, as in training.
+	// 400 units make two column blocks (208 and 192 units), as in training.
 	const n, in, out, T, B, alpha = 400, 3, 1, 30, 8, 0.1
 	w, trials := randomProblem(6, n, in, out, T, B)
 	all := [numGroups]bool{true, true, true, true, true, true}
@@ -188,8 +189,11 @@ func TestUnitBlocksCoverUnits(t *testing.T) {
 		}
 		for k := 1; k < len(bounds); k++ {
 			width := bounds[k] - bounds[k-1]
-			if width < min(n, minBlockUnits) {
-				t.Errorf("n = %d: block %d has %d units, want at least %d", n, k-1, width, min(n, minBlockUnits))
+			if least := min(n, minBlockUnits-kernel.PanelWidth); width < least {
+				t.Errorf("n = %d: block %d has %d units, want at least %d", n, k-1, width, least)
+			}
+			if k < len(bounds)-1 && bounds[k]%kernel.PanelWidth != 0 {
+				t.Errorf("n = %d: inner boundary %d is not a multiple of %d", n, bounds[k], kernel.PanelWidth)
 			}
 		}
 	}

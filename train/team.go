@@ -1,6 +1,11 @@
 package train
 
-import "sync"
+import (
+	"math"
+	"sync"
+
+	"github.com/rnnlab/rnnlab/internal/kernel"
+)
 
 // minBlockUnits is the narrowest column block of units that the per-step
 // matrix products are split into. Measured with OpenBLAS (one thread,
@@ -8,17 +13,20 @@ import "sync"
 // full 500-column product, 125-column ones about 25 % slower.
 const minBlockUnits = 192
 
-// unitBlocks splits the n units into contiguous blocks of at least
-// minBlockUnits units whose sizes differ by at most one, and returns the
-// block boundaries (len = blocks+1). The split depends on n only, never on
-// the number of threads, so the floating-point work of every block is the
-// same however many goroutines share the blocks.
+// unitBlocks splits the n units into contiguous blocks of about equal
+// size, at least minBlockUnits − kernel.PanelWidth units each, whose inner
+// boundaries are multiples of kernel.PanelWidth (so each block starts at a
+// panel of a kernel.Packed matrix). It returns the block boundaries
+// (len = blocks+1). The split depends on n only, never on the number of
+// threads, so the floating-point work of every block is the same however
+// many goroutines share the blocks.
 func unitBlocks(n int) []int {
 	k := max(1, n/minBlockUnits)
 	bounds := make([]int, k+1)
 	for i := range bounds {
-		bounds[i] = i * n / k
+		bounds[i] = int(math.Round(float64(i*n)/float64(k)/kernel.PanelWidth)) * kernel.PanelWidth
 	}
+	bounds[k] = n
 	return bounds
 }
 

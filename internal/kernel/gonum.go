@@ -49,3 +49,11 @@ func adjoint32(rows, cols, ld int, a, r, v, next []float32, out int, dz, wout []
 func stepGrads32(rows, cols, ld int, r, a []float32, out int, dz, gout []float32, in int, u, ginT, gb []float32, alpha float32) {
 	stepGradsGo(rows, cols, ld, r, a, out, dz, gout, in, u, ginT, gb, alpha)
 }
+
+// packedFast is false: the pure-Go build multiplies packed matrices with
+// packedMulGo, and training uses Gemm.
+const packedFast = false
+
+func packedMulC(m, j0, j1 int, a []float32, lda int, p *Packed, c []float32, ldc int) {
+	packedMulGo(m, j0, j1, a, lda, p, c, ldc)
+}
