@@ -31,7 +31,8 @@ type Config struct {
 	// depend on it but not on the number of threads. The default 1 keeps
 	// the matrix products as tall as the batch; threads then share each
 	// step's work by blocks of units instead (see unitBlocks), which gives
-	// the same bits for any thread count.
+	// the same bits for any thread count. Two chunks were faster with two
+	// threads and slower with one (docs/benchmarks.md).
 	BatchChunks int `toml:"batch_chunks" json:"batch_chunks"`
 	// CheckpointEvery turns on gradient checkpointing: the forward pass
 	// keeps the state only every CheckpointEvery steps and the backward
