@@ -191,18 +191,6 @@ func chunkBytes(n, in, out, bc, T, every, size int) int64 {
 	return total * int64(size)
 }
 
-// tanhInto sets dst = tanh(src) elementwise in the training type: float32
-// uses kernel.TanhF32 (within 4e-8 of math.Tanh, several times faster),
-// float64 uses math.Tanh.
-func tanhInto[F kernel.Float](dst, src []F) {
-	switch d := any(dst).(type) {
-	case []float32:
-		kernel.TanhF32(d, any(src).([]float32))
-	case []float64:
-		kernel.TanhF64(d, any(src).([]float64))
-	}
-}
-
 // lossAndGrad runs the forward and backward passes of the masked loss over
 // the trials of one chunk and stores the gradients of the trainable groups
 // in c.grad (the others are left at zero). It returns this chunk's part of
@@ -288,7 +276,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 	if c.every > 0 {
 		copy(c.xs[:rows], c.x)
 	}
-	tanhInto(c.r[:rows], c.x)
+	kernel.Tanh(c.r[:rows], c.x)
 	loss := 0.0
 	for t := 0; t < T; t++ {
 		var rt, rNext []F
@@ -316,7 +304,7 @@ func lossAndGrad[F kernel.Float](p *net[F], c *chunk[F], trials []*task.Trial, b
 			s0 := j * c.every
 			s1 := min(s0+c.every, T)
 			copy(c.x, c.xs[j*rows:(j+1)*rows])
-			tanhInto(c.r[:rows], c.x)
+			kernel.Tanh(c.r[:rows], c.x)
 			for t := s0; t < s1; t++ {
 				c.step(p, t, c.r[(t-s0)*rows:(t-s0+1)*rows], c.r[(t-s0+1)*rows:(t-s0+2)*rows], sigma, noise)
 			}

@@ -50,12 +50,7 @@ func leakTanhGo[F Float](rows, cols, ld int, x, r, pre, eps, bias, winT []F, in 
 			}
 			xb[j] = xj
 		}
-		switch rb := any(r[b*ld : b*ld+cols]).(type) {
-		case []float32:
-			TanhF32(rb, any(xb).([]float32))
-		case []float64:
-			TanhF64(rb, any(xb).([]float64))
-		}
+		Tanh(r[b*ld:b*ld+cols], xb)
 	}
 }
 

@@ -84,6 +84,17 @@ func TanhF32(dst, src []float32) {
 	}
 }
 
+// Tanh sets dst[i] = tanh(src[i]) in the type of the slices: TanhF32 for
+// float32, TanhF64 for float64.
+func Tanh[F Float](dst, src []F) {
+	switch d := any(dst).(type) {
+	case []float32:
+		TanhF32(d, any(src).([]float32))
+	case []float64:
+		TanhF64(d, any(src).([]float64))
+	}
+}
+
 // TanhF64 sets dst[i] = math.Tanh(src[i]) for every i. The float64 path
 // uses no approximation, so float64 training and analysis stay exact to
 // math.Tanh. dst and src may be the same slice but must not otherwise
