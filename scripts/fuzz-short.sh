@@ -2,11 +2,10 @@
 # Runs every fuzz target of the file and config parsers for a fixed number
 # of inputs each (default 100000): ./scripts/fuzz-short.sh [COUNT]
 #
-# A count rather than a duration: with -fuzztime set to a duration, Go 1.26's
-# fuzz coordinator can report "context deadline exceeded" as a failure when
-# the time runs out while a worker is busy (golang/go#75804, fixed in Go
-# 1.27), which fails the run without any failing input. A count has no
-# deadline. Each target also arms internal/fuzzguard, so an input that is
+# It uses a count rather than a duration. With a duration, Go 1.26's fuzz
+# coordinator can fail the run with "context deadline exceeded" and no
+# failing input when the time runs out while a worker is busy
+# (golang/go#75804, fixed in Go 1.27). A count has no deadline. Each target also arms internal/fuzzguard, so an input that is
 # really slow still fails the run and is kept under testdata/fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -158,18 +158,18 @@ func TestTeamSizeDoesNotChangeGradients(t *testing.T) {
 		lossAndGrad(p, c, trials, B, &all, 0.2, noise)
 		return c
 	}
-	one := run(nil, 1)
-	if len(one.blocks) != 3 {
-		t.Fatalf("unit blocks %v, want two blocks", one.blocks)
+	serial := run(nil, 1)
+	if len(serial.blocks) != 3 {
+		t.Fatalf("unit blocks %v, want two blocks", serial.blocks)
 	}
-	two := run(nil, 2)
+	shared := run(nil, 2)
 	whole := run([]int{0, n}, 1)
 	for g, name := range model.Groups {
-		if !slices.Equal(one.grad[g], two.grad[g]) {
+		if !slices.Equal(serial.grad[g], shared.grad[g]) {
 			t.Errorf("group %s: gradients differ between one and two goroutines", name)
 		}
 		diff, ref := 0.0, 0.0
-		for i, v := range one.grad[g] {
+		for i, v := range serial.grad[g] {
 			d := float64(v - whole.grad[g][i])
 			diff += d * d
 			ref += float64(whole.grad[g][i]) * float64(whole.grad[g][i])

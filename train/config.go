@@ -29,9 +29,9 @@ type Config struct {
 	// a batch smaller than this uses one trial per chunk. Chunks run in
 	// parallel and their gradients are summed in chunk order, so results
 	// depend on it but not on the number of threads. The default 1 keeps
-	// the matrix products as tall as the batch; threads then share each
-	// step's work by blocks of units instead (see unitBlocks), which gives
-	// the same bits for any thread count. Two chunks were faster with two
+	// the matrix products as tall as the batch. Threads then share each
+	// step by fixed blocks of units (see unitBlocks), which also gives the
+	// same bits for any thread count. Two chunks were faster with two
 	// threads and slower with one (docs/benchmarks.md).
 	BatchChunks int `toml:"batch_chunks" json:"batch_chunks"`
 	// CheckpointEvery turns on gradient checkpointing: the forward pass

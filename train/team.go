@@ -7,8 +7,9 @@ import (
 	"github.com/rnnlab/rnnlab/internal/kernel"
 )
 
-// minBlockUnits is the narrowest column block of units that the per-step
-// matrix products are split into. Measured with OpenBLAS (one thread,
+// minBlockUnits is the target width of the column blocks of units that the
+// per-step matrix products are split into (blocks are rounded to multiples
+// of kernel.PanelWidth, so one may be up to 16 units narrower). Measured with OpenBLAS (one thread,
 // float32, 32 rows, K = 500): 250-column products run at the rate of the
 // full 500-column product, 125-column ones about 25 % slower.
 const minBlockUnits = 192
